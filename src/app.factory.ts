@@ -1,0 +1,80 @@
+import { MikroORM } from '@mikro-orm/core';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+
+import { AppModule } from './app.module';
+import { registerJsonBodyParser } from './common/http/json-body.parser';
+import { requestId } from './common/http/request-id';
+import { HttpMetrics } from './common/metrics/http.metrics';
+import { setupOpenApi } from './common/openapi/openapi';
+import { AllConfig, loadAllConfig } from './config';
+import { WHARF_VERSION } from './version';
+
+/**
+ * Builds the Wharf application without listening: validates the configuration (throws
+ * `ConfigError`), applies pending migrations (D19), and wires Fastify (request id, JSON parsing,
+ * CORS per D21, metrics) and OpenAPI (D18). `main.ts` and the e2e tests share it.
+ */
+export async function createApp(): Promise<NestFastifyApplication> {
+  const config = loadAllConfig();
+  const adapter = new FastifyAdapter({
+    genReqId: requestId,
+    bodyLimit: config.app.bodyLimitBytes,
+    trustProxy: config.app.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config),
+    adapter,
+    {
+      bodyParser: false,
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(HttpMetrics);
+  fastify.addHook('onRequest', async (request, reply) => {
+    (request.raw as typeof request.raw & { id?: string }).id = request.id;
+    void reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  registerJsonBodyParser(fastify);
+
+  const origins = app.get(ConfigService<AllConfig, true>).get('app.corsOrigins', { infer: true });
+  app.enableCors({
+    origin: origins.includes('*') ? '*' : origins.length ? origins : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'token',
+      'apikey',
+      'Idempotency-Key',
+      'Prefer',
+    ],
+    exposedHeaders: [
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'Retry-After',
+      'X-Request-Id',
+    ],
+    maxAge: 600,
+    credentials: false,
+  });
+
+  if (config.database.migrateOnStart) await app.get(MikroORM).getMigrator().up();
+  if (config.app.docsEnabled) setupOpenApi(app, WHARF_VERSION);
+  app.enableShutdownHooks();
+  return app;
+}

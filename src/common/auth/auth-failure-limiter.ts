@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type Redis from 'ioredis';
+
+import type { AllConfig } from '../../config';
+import { RateLimitMetrics } from '../rate-limit/rate-limit.metrics';
+import { REDIS } from '../redis/redis.module';
+
+/**
+ * Brute-force limit on failed authentication per client address (D5, default 30/min). Counters
+ * live in Redis; when Redis is unreachable it fails open, logs and counts it.
+ */
+@Injectable()
+export class AuthFailureLimiter {
+  private readonly logger = new Logger(AuthFailureLimiter.name);
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: ConfigService<AllConfig, true>,
+    private readonly metrics: RateLimitMetrics,
+  ) {}
+
+  private key(address: string): string {
+    return `${this.config.get('redis.keyPrefix', { infer: true })}authfail:${address}`;
+  }
+
+  /** Seconds until `address` may try again, or 0 when it is under the limit. */
+  async blockedFor(address: string): Promise<number> {
+    const limit = this.config.get('rateLimit.authFailuresPerMinute', { infer: true });
+    try {
+      const [count, ttl] = await this.redis
+        .multi()
+        .get(this.key(address))
+        .pttl(this.key(address))
+        .exec()
+        .then((r) => [Number(r?.[0]?.[1] ?? 0), Number(r?.[1]?.[1] ?? 0)]);
+      return count >= limit ? Math.max(1, Math.ceil(ttl / 1000)) : 0;
+    } catch (error) {
+      this.failOpen(error);
+      return 0;
+    }
+  }
+
+  async recordFailure(address: string): Promise<void> {
+    const windowMs = this.config.get('rateLimit.windowMs', { infer: true });
+    try {
+      await this.redis
+        .multi()
+        .incr(this.key(address))
+        .pexpire(this.key(address), windowMs, 'NX')
+        .exec();
+    } catch (error) {
+      this.failOpen(error);
+    }
+  }
+
+  private failOpen(error: unknown): void {
+    this.metrics.failOpen.inc({ limiter: 'auth_failures' });
+    this.logger.warn(`Auth failure limiter unavailable, failing open: ${(error as Error).message}`);
+  }
+}

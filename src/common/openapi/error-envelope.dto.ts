@@ -1,0 +1,30 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ErrorDetailDto {
+  @ApiProperty({ example: 'name' })
+  field: string;
+
+  @ApiProperty({ example: 'name must be a string' })
+  message: string;
+}
+
+export class ErrorBodyDto {
+  /** The literal text of API.md (D2). */
+  @ApiProperty({ example: 'Instance not found' })
+  message: string;
+
+  /** Stable SCREAMING_SNAKE code (D2). */
+  @ApiProperty({ example: 'INSTANCE_NOT_FOUND' })
+  code: string;
+
+  /** Present on validation failures. */
+  details?: ErrorDetailDto[];
+}
+
+/** The error envelope of D2. */
+export class ErrorEnvelopeDto {
+  @ApiProperty({ example: false })
+  success: false;
+
+  error: ErrorBodyDto;
+}

@@ -1,0 +1,50 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import Redis from 'ioredis';
+
+import type { AllConfig } from '../../config';
+
+/** Injection token of the shared ioredis client (commands fail fast when Redis is down). */
+export const REDIS = Symbol('REDIS');
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/**
+ * One ioredis client for rate limits, health and small coordination keys. It does not queue
+ * commands while disconnected, so callers can fail open (D5) instead of hanging.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>) => {
+        const logger = new Logger('Redis');
+        const client = new Redis(config.get('redis.url', { infer: true }), {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          commandTimeout: 1000,
+          lazyConnect: false,
+          retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+        });
+        let lastError = 0;
+        client.on('error', (error: Error) => {
+          if (Date.now() - lastError > 10_000) logger.warn(`Redis unavailable: ${error.message}`);
+          lastError = Date.now();
+        });
+        return client;
+      },
+    },
+    RedisLifecycle,
+  ],
+  exports: [REDIS],
+})
+export class RedisModule {}

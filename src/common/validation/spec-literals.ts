@@ -1,0 +1,15 @@
+/**
+ * Validation messages that are literal texts of API.md. When a failing field carries one of
+ * these, it becomes the top-level `error.message`; otherwise the message is
+ * `Invalid request body: <detail>` (D2).
+ */
+export const SPEC_LITERALS = {
+  nameRequired: "The 'name' field is required",
+  atLeastOneSetting: 'At least one setting must be provided',
+} as const;
+
+const literalSet = new Set<string>(Object.values(SPEC_LITERALS));
+
+export function isSpecLiteral(message: string): boolean {
+  return literalSet.has(message);
+}

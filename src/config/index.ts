@@ -1,0 +1,44 @@
+import { AppConfig, appConfig, loadAppConfig } from './app.config';
+import { DatabaseConfig, databaseConfig, loadDatabaseConfig } from './database.config';
+import { loadRateLimitConfig, RateLimitConfig, rateLimitConfig } from './rate-limit.config';
+import { loadRedisConfig, RedisConfig, redisConfig } from './redis.config';
+import { loadSecurityConfig, SecurityConfig, securityConfig } from './security.config';
+
+export * from './app.config';
+export * from './database.config';
+export { ConfigError, withEnvironment } from './env';
+export * from './rate-limit.config';
+export * from './redis.config';
+export * from './security.config';
+
+/** Every concern's configuration, as read by `ConfigService<AllConfig, true>`. */
+export interface AllConfig {
+  app: AppConfig;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  security: SecurityConfig;
+  rateLimit: RateLimitConfig;
+}
+
+/** The `load` list of `ConfigModule.forRoot`. */
+export const configLoaders = [
+  appConfig,
+  databaseConfig,
+  redisConfig,
+  securityConfig,
+  rateLimitConfig,
+];
+
+/**
+ * Reads and validates every concern at once; throws `ConfigError` (one line naming the
+ * variable) on the first wrong value. Called before Nest starts so start-up fails cleanly.
+ */
+export function loadAllConfig(): AllConfig {
+  return {
+    app: loadAppConfig(),
+    database: loadDatabaseConfig(),
+    redis: loadRedisConfig(),
+    security: loadSecurityConfig(),
+    rateLimit: loadRateLimitConfig(),
+  };
+}

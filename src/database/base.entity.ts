@@ -1,0 +1,19 @@
+import { OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { v7 as uuidv7 } from 'uuid';
+
+/**
+ * Columns every table has: a UUIDv7 primary key generated in the process (so encrypted columns
+ * can bind to the row id before the insert, D11) and creation/update times.
+ */
+export abstract class BaseEntity {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @Property({ type: 'datetime', length: 3 })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

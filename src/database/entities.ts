@@ -1,0 +1,18 @@
+import { Account } from '../modules/account/entities/account.entity';
+import { Instance } from '../modules/instance/entities/instance.entity';
+import { ProxyConfig } from '../modules/proxy/entities/proxy-config.entity';
+import { InstanceSettings } from '../modules/settings/entities/instance-settings.entity';
+import { S3Config } from '../modules/storage/entities/s3-config.entity';
+import { Webhook } from '../modules/webhook/entities/webhook.entity';
+import { WebsocketConfig } from '../modules/websocket/entities/websocket-config.entity';
+
+/** Every entity, listed explicitly so discovery works the same from TypeScript and compiled JS. */
+export const ENTITIES = [
+  Account,
+  Instance,
+  InstanceSettings,
+  ProxyConfig,
+  S3Config,
+  Webhook,
+  WebsocketConfig,
+];

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+
+import { Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+import { createApp } from './app.factory';
+import { AllConfig, ConfigError } from './config';
+
+async function bootstrap(): Promise<void> {
+  const app = await createApp();
+  const config = app.get(ConfigService<AllConfig, true>);
+  const { host, port, publicUrl, docsEnabled } = config.get('app', { infer: true });
+  const security = config.get('security', { infer: true });
+  const logger = new Logger('Wharf');
+  if (security.adminTokenFile)
+    logger.warn(
+      `ADMIN_TOKEN is not set: using the generated token stored in ${security.adminTokenFile}`,
+    );
+  if (security.encryptionKeyFile) {
+    logger.warn(
+      `ENCRYPTION_KEY is not set: using the generated key stored in ${security.encryptionKeyFile} (back it up)`,
+    );
+  }
+  await app.listen({ port, host });
+  logger.log(
+    `Wharf listening on ${host}:${port} (${publicUrl})${docsEnabled ? `, docs at ${publicUrl}/docs` : ''}`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Wharf failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import { Auth } from '../../common/auth/auth.decorator';
+import {
+  AccountNotFoundError,
+  OperationFailedError,
+  ValidationFailedError,
+} from '../../common/errors';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
+import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import { AccountService } from './account.service';
+import {
+  AccountListResponseDto,
+  AccountResponseDto,
+  AccountWithTokenResponseDto,
+  CreateAccountDto,
+  DeleteAccountResponseDto,
+  UpdateAccountDto,
+} from './dto/account.dto';
+
+const EXAMPLE = {
+  id: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f',
+  name: 'Acme Ltd',
+  instanceLimit: 10,
+  disabled: false,
+  instanceCount: 0,
+  createdAt: '2026-04-28T10:30:00.000Z',
+  updatedAt: '2026-04-28T10:30:00.000Z',
+};
+const TOKEN = 'Yq3pW0x9b8c7d6e5f4g3h2i1j0k9l8m7n6o5p4q3r2s';
+
+/** Operator routes of D4, ADMIN_TOKEN only. */
+@ApiTags('Admin')
+@Controller('api/admin/accounts')
+@Auth('admin')
+export class AdminController {
+  constructor(private readonly accounts: AccountService) {}
+
+  @Post()
+  @ApiSuccess({
+    summary: 'Create an account',
+    description: 'Returns the TokenAccount once; it cannot be recovered.',
+    status: 201,
+    type: AccountWithTokenResponseDto,
+    example: { success: true, message: 'Account created', account: { ...EXAMPLE, token: TOKEN } },
+  })
+  @ApiErrors(ValidationFailedError)
+  async create(@Body() body: CreateAccountDto): Promise<AccountWithTokenResponseDto> {
+    return { success: true, message: 'Account created', account: await this.accounts.create(body) };
+  }
+
+  @Get()
+  @ApiSuccess({
+    summary: 'List accounts',
+    type: AccountListResponseDto,
+    example: { success: true, message: '1 Account found', accounts: [EXAMPLE], meta: { total: 1 } },
+  })
+  async list(): Promise<AccountListResponseDto> {
+    const accounts = await this.accounts.list();
+    return {
+      success: true,
+      message: `${accounts.length} ${accounts.length === 1 ? 'Account' : 'Accounts'} found`,
+      accounts,
+      meta: { total: accounts.length },
+    };
+  }
+
+  @Get(':id')
+  @ApiSuccess({
+    summary: 'Read an account',
+    type: AccountResponseDto,
+    example: { success: true, message: 'Account retrieved', account: EXAMPLE },
+  })
+  @ApiErrors(AccountNotFoundError)
+  async get(@Param('id') id: string): Promise<AccountResponseDto> {
+    return { success: true, message: 'Account retrieved', account: await this.accounts.get(id) };
+  }
+
+  @Patch(':id')
+  @ApiSuccess({
+    summary: 'Update name, instanceLimit or disabled',
+    type: AccountResponseDto,
+    example: { success: true, message: 'Account updated', account: { ...EXAMPLE, disabled: true } },
+  })
+  @ApiErrors(AccountNotFoundError, ValidationFailedError)
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateAccountDto,
+  ): Promise<AccountResponseDto> {
+    return {
+      success: true,
+      message: 'Account updated',
+      account: await this.accounts.update(id, body),
+    };
+  }
+
+  @Post(':id/rotateToken')
+  @ApiSuccess({
+    summary: 'Issue a new TokenAccount',
+    description: 'The old TokenAccount stops working at once.',
+    type: AccountWithTokenResponseDto,
+    example: {
+      success: true,
+      message: 'Account token rotated',
+      account: { ...EXAMPLE, token: TOKEN },
+    },
+  })
+  @ApiErrors(AccountNotFoundError)
+  async rotateToken(@Param('id') id: string): Promise<AccountWithTokenResponseDto> {
+    return {
+      success: true,
+      message: 'Account token rotated',
+      account: await this.accounts.rotateToken(id),
+    };
+  }
+
+  @Delete(':id')
+  @ApiSuccess({
+    summary: 'Delete an account and all its instances',
+    type: DeleteAccountResponseDto,
+    example: {
+      success: true,
+      message: 'Account deleted',
+      account: { id: EXAMPLE.id, status: 'deleted', deletedInstances: 2 },
+    },
+  })
+  @ApiErrors(AccountNotFoundError, {
+    ...OperationFailedError,
+    literal: 'Failed to delete account',
+    name: 'DeleteFailed',
+  })
+  async delete(@Param('id') id: string): Promise<DeleteAccountResponseDto> {
+    const deletedInstances = await this.accounts.delete(id);
+    return {
+      success: true,
+      message: 'Account deleted',
+      account: { id, status: 'deleted', deletedInstances },
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+
+import { Trim } from '../../../common/validation/validators';
+
+/** `POST /api/admin/accounts` (D4). */
+export class CreateAccountDto {
+  @Trim()
+  @IsString()
+  @IsNotEmpty({ message: 'name is required' })
+  @MaxLength(200)
+  @ApiProperty({ example: 'Acme Ltd' })
+  name: string;
+
+  /** Most instances the account may own; omit or null for no limit. */
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  @ApiProperty({ required: false, nullable: true, example: 10, type: Number })
+  instanceLimit?: number | null;
+}
+
+/** `PATCH /api/admin/accounts/:id` (D4): any of the fields. */
+export class UpdateAccountDto {
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be blank' })
+  @MaxLength(200)
+  @ApiProperty({ required: false, example: 'Acme Ltd' })
+  name?: string;
+
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  @ApiProperty({ required: false, nullable: true, example: 20, type: Number })
+  instanceLimit?: number | null;
+
+  /** A disabled account's tokens and its instances' tokens get 403 `Account is disabled`. */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, example: false })
+  disabled?: boolean;
+}
+
+export class AccountDto {
+  @ApiProperty({ example: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f' })
+  id: string;
+  @ApiProperty({ example: 'Acme Ltd' })
+  name: string;
+  @ApiProperty({ nullable: true, example: 10, type: Number })
+  instanceLimit: number | null;
+  @ApiProperty({ example: false })
+  disabled: boolean;
+  @ApiProperty({ example: 2 })
+  instanceCount: number;
+  @ApiProperty({ example: '2026-04-28T10:30:00.000Z' })
+  createdAt: string;
+  @ApiProperty({ example: '2026-04-28T10:30:00.000Z' })
+  updatedAt: string;
+}
+
+/** An account with its TokenAccount, shown only when created or rotated (D3). */
+export class AccountWithTokenDto extends AccountDto {
+  @ApiProperty({ example: 'Yq3…base64url' })
+  token: string;
+}
+
+export class AccountResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Account retrieved' })
+  message: string;
+  account: AccountDto;
+}
+
+export class AccountWithTokenResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Account created' })
+  message: string;
+  account: AccountWithTokenDto;
+}
+
+export class AccountListMetaDto {
+  @ApiProperty({ example: 1 })
+  total: number;
+}
+
+export class AccountListResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: '1 Account found' })
+  message: string;
+  accounts: AccountDto[];
+  meta: AccountListMetaDto;
+}
+
+export class DeletedAccountDto {
+  @ApiProperty({ example: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f' })
+  id: string;
+  @ApiProperty({ example: 'deleted' })
+  status: 'deleted';
+  @ApiProperty({ example: 2 })
+  deletedInstances: number;
+}
+
+export class DeleteAccountResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Account deleted' })
+  message: string;
+  account: DeletedAccountDto;
+}

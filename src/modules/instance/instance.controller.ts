@@ -1,0 +1,193 @@
+import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import {
+  Auth,
+  CurrentPrincipal,
+  InstanceParam,
+  OwnsInstance,
+} from '../../common/auth/auth.decorator';
+import type { Principal } from '../../common/auth/principal';
+import {
+  InstanceConflictError,
+  InstanceNotFoundError,
+  InvalidBodyError,
+  OperationFailedError,
+  QuotaExceededError,
+  ValidationFailedError,
+} from '../../common/errors';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
+import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { SPEC_LITERALS } from '../../common/validation/spec-literals';
+import { DEFAULT_SETTINGS } from '../settings/settings.service';
+import { CreateInstanceDto } from './dto/create-instance.dto';
+import {
+  CreateInstanceResponseDto,
+  DeleteInstanceResponseDto,
+  ListInstancesResponseDto,
+  RotateInstanceTokenResponseDto,
+} from './dto/instance-response.dto';
+import { ListInstancesQueryDto } from './dto/list-instances-query.dto';
+import type { Instance } from './entities/instance.entity';
+import { InstanceService } from './instance.service';
+
+const DISABLED = { enabled: false, host: null, port: null, protocol: null, username: null };
+const EXAMPLE_ITEM = {
+  id: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f',
+  name: 'sales',
+  token: 'q1Z3yq7M0p3bX9Zt0c2WmN0y1x8s4k5j6h7g8f9e0d1',
+  status: 'disconnected',
+  numberJid: null,
+  connection: {
+    state: 'disconnected',
+    numberJid: null,
+    presenceStatus: 'unavailable',
+    displayStatus: 'Disconnected',
+  },
+  profile: { name: '', pictureUrl: '', isBusiness: false, businessName: '' },
+  webhook: {
+    enabled: true,
+    label: 'default',
+    url: 'https://app.example.com/wh',
+    byEvents: false,
+    events: [],
+    mediaBase64: false,
+  },
+  websocket: { enabled: true, events: ['message.exchange'], mediaBase64: false },
+  chatwoot: { enabled: false },
+  proxy: DISABLED,
+  settings: DEFAULT_SETTINGS,
+  s3: {
+    enabled: false,
+    region: null,
+    bucket: null,
+    accessKey: null,
+    endpoint: null,
+    pathPrefix: null,
+  },
+  createdAt: '2026-04-28T10:30:00.000Z',
+};
+
+@ApiTags('Instance')
+@Controller('api/instance')
+export class InstanceController {
+  constructor(private readonly instances: InstanceService) {}
+
+  @Post('new')
+  @Auth('account')
+  @RateLimit('instanceCreate')
+  @ApiSuccess({
+    summary: 'Create an instance',
+    description:
+      'Only `name` is required. Proxy, settings and S3 fields are validated strictly; a refused webhook, WebSocket or Chatwoot block does not abort creation and is reported in its summary.',
+    status: 201,
+    type: CreateInstanceResponseDto,
+    example: {
+      success: true,
+      message: 'Instance created successfully',
+      instance: {
+        id: EXAMPLE_ITEM.id,
+        name: 'sales',
+        token: EXAMPLE_ITEM.token,
+        status: 'disconnected',
+        createdAt: EXAMPLE_ITEM.createdAt,
+      },
+      proxy: DISABLED,
+      webhook: EXAMPLE_ITEM.webhook,
+      websocket: EXAMPLE_ITEM.websocket,
+      chatwoot: { enabled: false },
+      settings: DEFAULT_SETTINGS,
+      s3: EXAMPLE_ITEM.s3,
+    },
+  })
+  @ApiErrors(
+    InvalidBodyError,
+    { ...ValidationFailedError, literal: SPEC_LITERALS.nameRequired, name: 'NameRequired' },
+    ValidationFailedError,
+    QuotaExceededError,
+    InstanceConflictError,
+    { ...OperationFailedError, literal: 'Failed to create instance', name: 'CreateFailed' },
+  )
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateInstanceDto,
+  ): Promise<CreateInstanceResponseDto> {
+    if (principal.kind !== 'account') throw new Error('unreachable: @Auth(account)');
+    return this.instances.create(principal.account, body);
+  }
+
+  @Get('list')
+  @Auth('account', 'instance')
+  @ApiSuccess({
+    summary: 'List instances and their state',
+    description:
+      'TokenAccount: every instance, one by `instanceName` (404 when unknown), or a comma list (unknown names skipped). TokenInstance: only its own instance, filters ignored.',
+    type: ListInstancesResponseDto,
+    example: {
+      success: true,
+      message: '1 Instance found',
+      instances: [EXAMPLE_ITEM],
+      meta: { total: 1 },
+    },
+  })
+  @ApiErrors(InstanceNotFoundError, ValidationFailedError)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListInstancesQueryDto,
+  ): Promise<ListInstancesResponseDto> {
+    const instances = await this.instances.list(principal, query.instanceName);
+    const count = instances.length;
+    return {
+      success: true,
+      message: `${count} ${count === 1 ? 'Instance' : 'Instances'} found`,
+      instances,
+      meta: { total: count },
+    };
+  }
+
+  @Delete('delete/:instance')
+  @Auth('account')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Delete an instance and all its data',
+    description:
+      'TokenAccount only (a TokenInstance gets 401 `Invalid token`). Objects already uploaded to S3 are kept.',
+    type: DeleteInstanceResponseDto,
+    example: { success: true, message: 'Instance deleted', instance: { status: 'deleted' } },
+  })
+  @ApiErrors({
+    ...OperationFailedError,
+    literal: 'Failed to delete instance: <reason>',
+    name: 'DeleteFailed',
+  })
+  async delete(@InstanceParam() instance: Instance): Promise<DeleteInstanceResponseDto> {
+    await this.instances.delete(instance);
+    return { success: true, message: 'Instance deleted', instance: { status: 'deleted' } };
+  }
+
+  @Post('rotateToken/:instance')
+  @Auth('account')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Issue a new TokenInstance (extension, D3)',
+    description: 'The old TokenInstance stops working at once.',
+    type: RotateInstanceTokenResponseDto,
+    example: {
+      success: true,
+      message: 'Instance token rotated',
+      instance: {
+        id: EXAMPLE_ITEM.id,
+        name: 'sales',
+        token: 'n3wT0k3nq7M0p3bX9Zt0c2WmN0y1x8s4k5j6h7g8f9e',
+      },
+    },
+  })
+  async rotateToken(@InstanceParam() instance: Instance): Promise<RotateInstanceTokenResponseDto> {
+    return {
+      success: true,
+      message: 'Instance token rotated',
+      instance: await this.instances.rotateToken(instance),
+    };
+  }
+}

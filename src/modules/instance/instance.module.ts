@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+
+import { ProxyModule } from '../proxy/proxy.module';
+import { SettingsModule } from '../settings/settings.module';
+import { StorageModule } from '../storage/storage.module';
+import { WebhookModule } from '../webhook/webhook.module';
+import { WebsocketModule } from '../websocket/websocket.module';
+import { InstanceController } from './instance.controller';
+import { InstanceService } from './instance.service';
+
+@Module({
+  imports: [SettingsModule, ProxyModule, StorageModule, WebhookModule, WebsocketModule],
+  controllers: [InstanceController],
+  providers: [InstanceService],
+  exports: [InstanceService],
+})
+export class InstanceModule {}

@@ -1,0 +1,313 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+import type { Principal } from '../../common/auth/principal';
+import {
+  constantTimeEqual,
+  generateToken,
+  SecretBox,
+  sha256Hex,
+  tokenDigest,
+} from '../../common/crypto';
+import {
+  DomainError,
+  InstanceConflictError,
+  InstanceNotFoundError,
+  OperationFailedError,
+  QuotaExceededError,
+} from '../../common/errors';
+import type { AllConfig } from '../../config';
+import { Account } from '../account/entities/account.entity';
+import { SetProxyDto } from '../proxy/dto/proxy.dto';
+import { ProxyConfig } from '../proxy/entities/proxy-config.entity';
+import { DISABLED_PROXY, ProxyService, toProxySummary } from '../proxy/proxy.service';
+import { InstanceSettings } from '../settings/entities/instance-settings.entity';
+import { DEFAULT_SETTINGS, SettingsService, toSettingsDto } from '../settings/settings.service';
+import { SetS3Dto } from '../storage/dto/s3.dto';
+import { S3Config } from '../storage/entities/s3-config.entity';
+import { DISABLED_S3, S3ConfigService, toS3Summary } from '../storage/s3-config.service';
+import { WebhookSummaryDto } from '../webhook/dto/webhook.dto';
+import { Webhook } from '../webhook/entities/webhook.entity';
+import { toWebhookSummary, WebhookService } from '../webhook/webhook.service';
+import { WebsocketSummaryDto } from '../websocket/dto/websocket-config.dto';
+import { WebsocketConfig } from '../websocket/entities/websocket-config.entity';
+import { toWebsocketSummary, WebsocketConfigService } from '../websocket/websocket-config.service';
+import { CreateInstanceDto } from './dto/create-instance.dto';
+import {
+  ChatwootSummaryDto,
+  CreateInstanceResponseDto,
+  InstanceListItemDto,
+  RotatedInstanceTokenDto,
+} from './dto/instance-response.dto';
+import { Instance } from './entities/instance.entity';
+import { toInstanceListItem } from './instance.mapper';
+
+const tokenAt = (instance: Instance) => ({
+  table: 'instance',
+  column: 'token_cipher',
+  rowId: instance.id,
+});
+
+/** What the chatwoot block says until the Chatwoot integration lands (it never aborts creation). */
+const CHATWOOT_UNAVAILABLE: ChatwootSummaryDto = {
+  status: 'error',
+  error: 'Chatwoot integration is not available in this version of Wharf',
+};
+
+/**
+ * Instance lifecycle of API.md §3.1: create (with the inline blocks), list, delete and token
+ * rotation (D3). Ownership was checked by the guard before any method here runs.
+ */
+@Injectable()
+export class InstanceService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly box: SecretBox,
+    private readonly config: ConfigService<AllConfig, true>,
+    private readonly settings: SettingsService,
+    private readonly proxies: ProxyService,
+    private readonly s3: S3ConfigService,
+    private readonly webhooks: WebhookService,
+    private readonly websockets: WebsocketConfigService,
+  ) {}
+
+  /**
+   * Creates an instance and its inline blocks in one transaction.
+   * @throws ValidationFailedError for an invalid proxy or S3 block (nothing is created)
+   * @throws QuotaExceededError, InstanceConflictError, OperationFailedError `Failed to create instance`
+   */
+  async create(account: Account, dto: CreateInstanceDto): Promise<CreateInstanceResponseDto> {
+    const proxyInput = proxyBlock(dto);
+    if (proxyInput) this.proxies.validate(proxyInput);
+    const s3Input = s3Block(dto);
+    if (s3Input) this.s3.validate(s3Input);
+
+    const token = dto.token ?? generateToken();
+    try {
+      if (dto.token !== undefined && (await this.tokenInUse(dto.token)))
+        throw new InstanceConflictError();
+      if (account.instanceLimit !== null) {
+        const owned = await this.em.count(Instance, { account });
+        if (owned >= account.instanceLimit) throw new QuotaExceededError();
+      }
+      if (await this.em.count(Instance, { account, name: dto.name }))
+        throw new InstanceConflictError();
+
+      const instance = this.em.create(Instance, {
+        account,
+        name: dto.name,
+        tokenDigest: tokenDigest(token, this.config.get('security.encryptionKey', { infer: true })),
+        tokenCipher: '',
+      });
+      instance.tokenCipher = this.box.seal(token, tokenAt(instance));
+
+      const settings = this.settings.create(instance, dto);
+      const proxy = proxyInput ? await this.proxies.apply(instance, proxyInput, true) : null;
+      const s3 = s3Input ? await this.s3.apply(instance, s3Input, true) : null;
+      const webhook = this.webhookBlock(instance, dto);
+      const websocket = await this.websocketBlock(instance, dto);
+      await this.em.flush();
+
+      return {
+        success: true,
+        message: 'Instance created successfully',
+        instance: {
+          id: instance.id,
+          name: instance.name,
+          token,
+          status: instance.state,
+          createdAt: instance.createdAt.toISOString(),
+        },
+        proxy: proxy ? toProxySummary(proxy) : { ...DISABLED_PROXY },
+        webhook,
+        websocket,
+        chatwoot: dto.chatwootEnabled === true ? { ...CHATWOOT_UNAVAILABLE } : { enabled: false },
+        settings: toSettingsDto(settings),
+        s3: s3 ? toS3Summary(s3) : { ...DISABLED_S3 },
+      };
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      if (error instanceof UniqueConstraintViolationException) throw new InstanceConflictError();
+      throw new OperationFailedError('Failed to create instance', error);
+    }
+  }
+
+  /**
+   * `GET /api/instance/list`: a TokenInstance gets exactly its own item (D23); a TokenAccount all
+   * its instances, one by name (404 when unknown) or a comma list (unknown names skipped).
+   */
+  async list(principal: Principal, instanceName?: string): Promise<InstanceListItemDto[]> {
+    let instances: Instance[];
+    if (principal.kind === 'instance') {
+      instances = [principal.instance];
+    } else if (principal.kind === 'account') {
+      const names = (instanceName ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      if (names.length === 0) {
+        instances = await this.em.find(
+          Instance,
+          { account: principal.account },
+          { orderBy: { createdAt: 'asc', name: 'asc' } },
+        );
+      } else if (names.length === 1 && !instanceName?.includes(',')) {
+        const one = await this.em.findOne(Instance, { account: principal.account, name: names[0] });
+        if (!one) throw new InstanceNotFoundError();
+        instances = [one];
+      } else {
+        instances = await this.em.find(
+          Instance,
+          { account: principal.account, name: { $in: [...new Set(names)] } },
+          { orderBy: { createdAt: 'asc', name: 'asc' } },
+        );
+      }
+    } else {
+      instances = [];
+    }
+    return this.toItems(instances);
+  }
+
+  /**
+   * Deletes the instance and every stored configuration (API.md §3.1 delete). Objects already in
+   * S3 are kept.
+   * @throws OperationFailedError `Failed to delete instance: <reason>`
+   */
+  async delete(instance: Instance): Promise<void> {
+    try {
+      await this.em.transactional(async (em) => {
+        for (const entity of [InstanceSettings, ProxyConfig, S3Config, Webhook, WebsocketConfig]) {
+          await em.nativeDelete(entity, { instance: instance.id });
+        }
+        await em.nativeDelete(Instance, { id: instance.id });
+      });
+      this.em.getUnitOfWork().unsetIdentity(instance);
+    } catch (error) {
+      throw new OperationFailedError(`Failed to delete instance: ${reasonOf(error)}`, error);
+    }
+  }
+
+  /** Every instance of an account (account deletion). */
+  async ofAccount(account: Account): Promise<Instance[]> {
+    return this.em.find(Instance, { account });
+  }
+
+  /** Issues a new TokenInstance; the old one stops working at once (D3). */
+  async rotateToken(instance: Instance): Promise<RotatedInstanceTokenDto> {
+    const token = generateToken();
+    instance.tokenDigest = tokenDigest(
+      token,
+      this.config.get('security.encryptionKey', { infer: true }),
+    );
+    instance.tokenCipher = this.box.seal(token, tokenAt(instance));
+    await this.em.flush();
+    return { id: instance.id, name: instance.name, token };
+  }
+
+  /** Whether `token` is already any principal's token (D3: unique across the deployment). */
+  private async tokenInUse(token: string): Promise<boolean> {
+    const security = this.config.get('security', { infer: true });
+    if (constantTimeEqual(token, security.adminToken)) return true;
+    if (await this.em.count(Account, { tokenHash: sha256Hex(token) })) return true;
+    const digests = security.decryptionKeys.map((key) => tokenDigest(token, key));
+    return (await this.em.count(Instance, { tokenDigest: { $in: digests } })) > 0;
+  }
+
+  private webhookBlock(instance: Instance, dto: CreateInstanceDto): WebhookSummaryDto {
+    if (dto.webhookEnabled === undefined || dto.webhookEnabled === false) return { enabled: false };
+    if (dto.webhookEnabled !== true)
+      return { enabled: false, error: 'webhookEnabled must be a boolean' };
+    const input = {
+      url: dto.webhookURL,
+      authorization: dto.webhookAuthorization,
+      byEvents: dto.webhookByEvents,
+      events: dto.webhookEvents,
+      mediaBase64: dto.webhookMediaBase64,
+    };
+    const problem = this.webhooks.check(input);
+    if (problem) return { enabled: false, error: problem };
+    return toWebhookSummary(this.webhooks.create(instance, input));
+  }
+
+  private async websocketBlock(
+    instance: Instance,
+    dto: CreateInstanceDto,
+  ): Promise<WebsocketSummaryDto> {
+    const disabled = { enabled: false, events: [], mediaBase64: false };
+    if (dto.websocketEnabled === undefined) return disabled;
+    if (typeof dto.websocketEnabled !== 'boolean')
+      return { ...disabled, error: 'websocketEnabled must be a boolean' };
+    const input = {
+      enabled: dto.websocketEnabled,
+      events: dto.websocketEvents,
+      mediaBase64: dto.websocketMediaBase64,
+    };
+    const problem = this.websockets.check(input);
+    if (problem) return { ...disabled, error: problem };
+    return toWebsocketSummary(await this.websockets.apply(instance, input, true));
+  }
+
+  private async toItems(instances: Instance[]): Promise<InstanceListItemDto[]> {
+    if (instances.length === 0) return [];
+    const [settings, proxies, s3, webhooks, websockets] = await Promise.all([
+      this.settings.summaries(instances),
+      this.proxies.summaries(instances),
+      this.s3.summaries(instances),
+      this.webhooks.summaries(instances),
+      this.websockets.summaries(instances),
+    ]);
+    return instances.map((instance) =>
+      toInstanceListItem(instance, this.box.open(instance.tokenCipher, tokenAt(instance)), {
+        webhook: webhooks.get(instance.id) ?? { enabled: false },
+        websocket: websockets.get(instance.id) ?? {
+          enabled: false,
+          events: [],
+          mediaBase64: false,
+        },
+        chatwoot: { enabled: false },
+        proxy: proxies.get(instance.id) ?? { ...DISABLED_PROXY },
+        settings: settings.get(instance.id) ?? { ...DEFAULT_SETTINGS },
+        s3: s3.get(instance.id) ?? { ...DISABLED_S3 },
+      }),
+    );
+  }
+}
+
+function proxyBlock(dto: CreateInstanceDto): SetProxyDto | null {
+  const given = [
+    dto.proxyEnabled,
+    dto.proxyHost,
+    dto.proxyPort,
+    dto.proxyProtocol,
+    dto.proxyUsername,
+    dto.proxyPassword,
+  ];
+  if (given.every((value) => value === undefined)) return null;
+  if (dto.proxyEnabled === false) return null;
+  return {
+    enabled: true,
+    host: dto.proxyHost,
+    port: dto.proxyPort,
+    protocol: dto.proxyProtocol,
+    username: dto.proxyUsername,
+    password: dto.proxyPassword,
+  };
+}
+
+function s3Block(dto: CreateInstanceDto): SetS3Dto | null {
+  if (dto.s3Enabled !== true) return null;
+  return {
+    enabled: true,
+    region: dto.s3Region,
+    bucket: dto.s3Bucket,
+    accessKey: dto.s3AccessKey,
+    secretKey: dto.s3SecretKey,
+    endpoint: dto.s3Endpoint,
+    pathPrefix: dto.s3PathPrefix,
+  };
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown error';
+}

@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+
+import { IsPortString, Trim } from '../../../common/validation/validators';
+import { PROXY_PROTOCOLS, type ProxyProtocol } from '../entities/proxy-config.entity';
+
+/**
+ * `POST /api/instance/proxy/:instance`. `enabled: false` removes the proxy (every field is
+ * cleared); `enabled: true` (the default) needs `host`, `port` and `protocol`. An omitted
+ * `password` keeps the stored one; `""` or `null` clears it. Takes effect on the next
+ * connect/reconnect (API.md §3.1).
+ */
+export class SetProxyDto {
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, example: true, default: true })
+  enabled?: boolean;
+
+  /** IP or host name. */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  @ApiProperty({ required: false, example: '10.0.0.5' })
+  host?: string;
+
+  /** A string, e.g. `"1080"`. */
+  @IsOptional()
+  @IsPortString()
+  @ApiProperty({ required: false, example: '1080', type: String })
+  port?: string;
+
+  @IsOptional()
+  @IsIn(PROXY_PROTOCOLS, { message: `protocol must be one of ${PROXY_PROTOCOLS.join(', ')}` })
+  @ApiProperty({
+    required: false,
+    enum: PROXY_PROTOCOLS,
+    enumName: 'ProxyProtocol',
+    example: 'socks5',
+  })
+  protocol?: ProxyProtocol;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @ApiProperty({ required: false, example: 'user' })
+  username?: string;
+
+  /** Encrypted at rest, never returned (D11). */
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsString()
+  @MaxLength(1024)
+  @ApiProperty({ required: false, example: 'secret', nullable: true, writeOnly: true })
+  password?: string | null;
+}
+
+export class ProxySummaryDto {
+  @ApiProperty({ example: true })
+  enabled: boolean;
+  @ApiProperty({ example: '10.0.0.5', nullable: true, type: String })
+  host: string | null;
+  @ApiProperty({ example: '1080', nullable: true, type: String })
+  port: string | null;
+  @ApiProperty({
+    enum: PROXY_PROTOCOLS,
+    enumName: 'ProxyProtocol',
+    nullable: true,
+    example: 'socks5',
+  })
+  protocol: ProxyProtocol | null;
+  @ApiProperty({ example: 'user', nullable: true, type: String })
+  username: string | null;
+}
+
+export class ProxyResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Proxy configuration retrieved successfully' })
+  message: string;
+  proxy: ProxySummaryDto;
+}

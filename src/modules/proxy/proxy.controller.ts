@@ -1,0 +1,70 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { OperationFailedError, ValidationFailedError } from '../../common/errors';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
+import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import type { Instance } from '../instance/entities/instance.entity';
+import { ProxyResponseDto, SetProxyDto } from './dto/proxy.dto';
+import { ProxyService } from './proxy.service';
+
+const EXAMPLE_PROXY = {
+  enabled: true,
+  host: '10.0.0.5',
+  port: '1080',
+  protocol: 'socks5',
+  username: 'user',
+};
+
+@ApiTags('Instance')
+@Controller('api/instance')
+export class ProxyController {
+  constructor(private readonly proxies: ProxyService) {}
+
+  @Get('getProxy/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Read the proxy',
+    description:
+      'Only the instance’s own proxy. Without one, `enabled` is false and the other fields are null. `password` is never returned.',
+    type: ProxyResponseDto,
+    example: {
+      success: true,
+      message: 'Proxy configuration retrieved successfully',
+      proxy: EXAMPLE_PROXY,
+    },
+  })
+  @ApiErrors(OperationFailedError)
+  async get(@InstanceParam() instance: Instance): Promise<ProxyResponseDto> {
+    return {
+      success: true,
+      message: 'Proxy configuration retrieved successfully',
+      proxy: await this.proxies.get(instance),
+    };
+  }
+
+  @Post('proxy/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Set or remove the proxy',
+    description:
+      '`enabled: false` removes the proxy. The change takes effect on the next `reconnect` or `connect`. An omitted `password` keeps the stored one.',
+    type: ProxyResponseDto,
+    example: { success: true, message: 'Proxy configuration updated', proxy: EXAMPLE_PROXY },
+  })
+  @ApiErrors(ValidationFailedError, OperationFailedError)
+  async set(
+    @InstanceParam() instance: Instance,
+    @Body() body: SetProxyDto,
+  ): Promise<ProxyResponseDto> {
+    const proxy = await this.proxies.set(instance, body);
+    return {
+      success: true,
+      message: proxy.enabled ? 'Proxy configuration updated' : 'Proxy configuration removed',
+      proxy,
+    };
+  }
+}

@@ -1,0 +1,148 @@
+import { isIP } from 'node:net';
+
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+
+import { SecretBox } from '../../common/crypto';
+import { OperationFailedError, ValidationFailedError } from '../../common/errors';
+import type { Instance } from '../instance/entities/instance.entity';
+import { ProxySummaryDto, SetProxyDto } from './dto/proxy.dto';
+import { ProxyConfig, type ProxyProtocol } from './entities/proxy-config.entity';
+
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** Where the proxy password ciphertext belongs (D11 AAD). */
+const passwordAt = (row: ProxyConfig) => ({
+  table: 'proxy_config',
+  column: 'password_cipher',
+  rowId: row.id,
+});
+
+export const DISABLED_PROXY: ProxySummaryDto = {
+  enabled: false,
+  host: null,
+  port: null,
+  protocol: null,
+  username: null,
+};
+
+export function toProxySummary(row: ProxyConfig | null | undefined): ProxySummaryDto {
+  if (!row?.enabled) return { ...DISABLED_PROXY };
+  return {
+    enabled: true,
+    host: row.host,
+    port: row.port,
+    protocol: row.protocol,
+    username: row.username,
+  };
+}
+
+/** Decrypted proxy settings for the session layer (never returned over HTTP). */
+export interface ProxyCredentials {
+  host: string;
+  port: number;
+  protocol: ProxyProtocol;
+  username: string | null;
+  password: string | null;
+}
+
+/** The instance's own proxy (API.md §3.1 getProxy/proxy); the password is encrypted (D11). */
+@Injectable()
+export class ProxyService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly box: SecretBox,
+  ) {}
+
+  /**
+   * Checks a proxy request: enabled proxies need host, port and protocol, and the host must be
+   * an IP or a host name.
+   * @throws ValidationFailedError `Invalid request body: <detail>`
+   */
+  validate(input: SetProxyDto): void {
+    if (input.enabled === false) return;
+    const missing = (['host', 'port', 'protocol'] as const).filter((key) => !input[key]);
+    if (missing.length) {
+      throw new ValidationFailedError(
+        `Invalid request body: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required when the proxy is enabled`,
+        missing.map((field) => ({
+          field,
+          message: `${field} is required when the proxy is enabled`,
+        })),
+      );
+    }
+    const host = input.host ?? '';
+    if (!isIP(host.replace(/^\[|\]$/g, '')) && !HOSTNAME.test(host)) {
+      throw new ValidationFailedError(
+        'Invalid request body: host must be an IP address or a host name',
+        [{ field: 'host', message: 'host must be an IP address or a host name' }],
+      );
+    }
+  }
+
+  /** Stores `input` as the instance's proxy (create or overwrite); call {@link validate} first.
+   * `isNew` skips the look-up for an instance not yet flushed (creation is one flush). */
+  async apply(instance: Instance, input: SetProxyDto, isNew = false): Promise<ProxyConfig> {
+    const existing = isNew ? null : await this.em.findOne(ProxyConfig, { instance });
+    const row = existing ?? this.em.create(ProxyConfig, { instance });
+    if (input.enabled === false) {
+      Object.assign(row, {
+        enabled: false,
+        host: null,
+        port: null,
+        protocol: null,
+        username: null,
+        passwordCipher: null,
+      });
+      return row;
+    }
+    row.enabled = true;
+    row.host = input.host ?? null;
+    row.port = input.port === undefined ? null : String(input.port).trim();
+    row.protocol = input.protocol ?? null;
+    row.username = input.username ? input.username : null;
+    if (input.password !== undefined)
+      row.passwordCipher = this.box.sealNullable(input.password, passwordAt(row));
+    return row;
+  }
+
+  /** @throws OperationFailedError `Failed to get proxy configuration` */
+  async get(instance: Instance): Promise<ProxySummaryDto> {
+    try {
+      return toProxySummary(await this.em.findOne(ProxyConfig, { instance }));
+    } catch (error) {
+      throw new OperationFailedError('Failed to get proxy configuration', error);
+    }
+  }
+
+  /** Validates, stores and flushes; returns the summary. */
+  async set(instance: Instance, input: SetProxyDto): Promise<ProxySummaryDto> {
+    this.validate(input);
+    try {
+      const row = await this.apply(instance, input);
+      await this.em.flush();
+      return toProxySummary(row);
+    } catch (error) {
+      throw new OperationFailedError('Failed to update proxy configuration', error);
+    }
+  }
+
+  /** The decrypted proxy of an instance, or `null` when it has none (session layer, issue 3). */
+  async credentials(instance: Instance): Promise<ProxyCredentials | null> {
+    const row = await this.em.findOne(ProxyConfig, { instance });
+    if (!row?.enabled || !row.host || !row.port || !row.protocol) return null;
+    return {
+      host: row.host,
+      port: Number(row.port),
+      protocol: row.protocol,
+      username: row.username,
+      password: this.box.openNullable(row.passwordCipher, passwordAt(row)),
+    };
+  }
+
+  async summaries(instances: Instance[]): Promise<Map<string, ProxySummaryDto>> {
+    const rows = await this.em.find(ProxyConfig, { instance: { $in: instances.map((i) => i.id) } });
+    return new Map(rows.map((row) => [row.instance.id, toProxySummary(row)]));
+  }
+}

@@ -1,0 +1,36 @@
+import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+
+import { BaseEntity } from '../../../database/base.entity';
+import { Instance } from '../../instance/entities/instance.entity';
+
+/** Behaviour settings of an instance (API.md §3.1 getSettings; `sendRatePerMinute` D14). */
+@Entity({ tableName: 'instance_settings' })
+export class InstanceSettings extends BaseEntity {
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  instance: Instance;
+
+  @Property({ type: 'boolean' })
+  autoRejectCalls: Opt<boolean> = false;
+
+  @Property({ type: 'text' })
+  callRejectMessage: Opt<string> = '';
+
+  @Property({ type: 'boolean' })
+  ignoreGroupMessages: Opt<boolean> = false;
+
+  @Property({ type: 'boolean' })
+  keepOnlineStatus: Opt<boolean> = false;
+
+  @Property({ type: 'boolean' })
+  autoReadMessages: Opt<boolean> = false;
+
+  @Property({ type: 'boolean' })
+  disableHistorySync: Opt<boolean> = true;
+
+  @Property({ type: 'boolean' })
+  ignoreStatus: Opt<boolean> = false;
+
+  /** Outbound pacing, messages per minute; 0 = unlimited (D14). */
+  @Property({ type: 'integer' })
+  sendRatePerMinute: Opt<number> = 0;
+}

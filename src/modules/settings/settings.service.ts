@@ -1,0 +1,88 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+
+import { OperationFailedError } from '../../common/errors';
+import type { Instance } from '../instance/entities/instance.entity';
+import { SettingsDto, UpdateSettingsDto } from './dto/settings.dto';
+import { InstanceSettings } from './entities/instance-settings.entity';
+
+export const SETTING_KEYS = [
+  'autoRejectCalls',
+  'callRejectMessage',
+  'ignoreGroupMessages',
+  'keepOnlineStatus',
+  'autoReadMessages',
+  'disableHistorySync',
+  'ignoreStatus',
+  'sendRatePerMinute',
+] as const satisfies ReadonlyArray<keyof SettingsDto>;
+
+export function toSettingsDto(settings: InstanceSettings): SettingsDto {
+  return {
+    autoRejectCalls: settings.autoRejectCalls,
+    callRejectMessage: settings.callRejectMessage,
+    ignoreGroupMessages: settings.ignoreGroupMessages,
+    keepOnlineStatus: settings.keepOnlineStatus,
+    autoReadMessages: settings.autoReadMessages,
+    disableHistorySync: settings.disableHistorySync,
+    ignoreStatus: settings.ignoreStatus,
+    sendRatePerMinute: settings.sendRatePerMinute,
+  };
+}
+
+/** The defaults of API.md §3.1 getSettings, as the entity declares them. */
+export const DEFAULT_SETTINGS: SettingsDto = toSettingsDto(new InstanceSettings());
+
+/** Behaviour settings of an instance (API.md §3.1). Every instance has exactly one row. */
+@Injectable()
+export class SettingsService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Creates the instance's settings row, applying any fields given inline at creation. */
+  create(instance: Instance, values: UpdateSettingsDto): InstanceSettings {
+    const settings = this.em.create(InstanceSettings, { instance });
+    this.assign(settings, values);
+    return settings;
+  }
+
+  /** @throws OperationFailedError `Failed to get settings configuration` */
+  async get(instance: Instance): Promise<SettingsDto> {
+    try {
+      return toSettingsDto(await this.load(instance));
+    } catch (error) {
+      throw new OperationFailedError('Failed to get settings configuration', error);
+    }
+  }
+
+  /** Applies the given fields and leaves the rest unchanged. */
+  async update(instance: Instance, values: UpdateSettingsDto): Promise<SettingsDto> {
+    try {
+      const settings = await this.load(instance);
+      this.assign(settings, values);
+      await this.em.flush();
+      return toSettingsDto(settings);
+    } catch (error) {
+      throw new OperationFailedError('Failed to update settings configuration', error);
+    }
+  }
+
+  /** Settings of several instances at once (list endpoint), keyed by instance id. */
+  async summaries(instances: Instance[]): Promise<Map<string, SettingsDto>> {
+    const rows = await this.em.find(InstanceSettings, {
+      instance: { $in: instances.map((i) => i.id) },
+    });
+    return new Map(rows.map((row) => [row.instance.id, toSettingsDto(row)]));
+  }
+
+  private async load(instance: Instance): Promise<InstanceSettings> {
+    const existing = await this.em.findOne(InstanceSettings, { instance });
+    return existing ?? this.create(instance, {});
+  }
+
+  private assign(settings: InstanceSettings, values: UpdateSettingsDto): void {
+    for (const key of SETTING_KEYS) {
+      const value = values[key];
+      if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import { Trim } from '../../../common/validation/validators';
+
+/**
+ * `POST /api/instance/s3/:instance`. `enabled: false` deletes every stored credential; enabling
+ * (the default) needs `region`, `bucket`, `accessKey` and `secretKey` each time.
+ */
+export class SetS3Dto {
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, example: true, default: true })
+  enabled?: boolean;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Matches(/^[a-z0-9-]{2,64}$/, { message: 'region must look like us-east-1' })
+  @ApiProperty({ required: false, example: 'us-east-1' })
+  region?: string;
+
+  /** Must already exist; Wharf does not create it. */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/, { message: 'bucket must be a valid bucket name' })
+  @ApiProperty({ required: false, example: 'wharf-media' })
+  bucket?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  @ApiProperty({ required: false, example: 'AKIAIOSFODNN7EXAMPLE' })
+  accessKey?: string;
+
+  /** Encrypted at rest, never returned (D11). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  @ApiProperty({
+    required: false,
+    example: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    writeOnly: true,
+  })
+  secretKey?: string;
+
+  /** Empty for AWS; the URL of MinIO, DigitalOcean Spaces, Backblaze… (D12). */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2048)
+  @ApiProperty({ required: false, example: 'https://minio.example.com' })
+  endpoint?: string;
+
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(255)
+  @ApiProperty({ required: false, example: 'media/' })
+  pathPrefix?: string;
+}
+
+export class S3SummaryDto {
+  @ApiProperty({ example: true })
+  enabled: boolean;
+  @ApiProperty({ example: 'us-east-1', nullable: true, type: String })
+  region: string | null;
+  @ApiProperty({ example: 'wharf-media', nullable: true, type: String })
+  bucket: string | null;
+  @ApiProperty({ example: 'AKIAIOSFODNN7EXAMPLE', nullable: true, type: String })
+  accessKey: string | null;
+  @ApiProperty({ example: 'https://minio.example.com', nullable: true, type: String })
+  endpoint: string | null;
+  @ApiProperty({ example: 'media/', nullable: true, type: String })
+  pathPrefix: string | null;
+}
+
+/** `getS3` shape: the summary plus `secretKey`, always null. */
+export class S3ReadDto extends S3SummaryDto {
+  @ApiProperty({
+    nullable: true,
+    example: null,
+    type: String,
+    description: 'Always null (never returned, D11)',
+  })
+  secretKey: null;
+}
+
+export class GetS3ResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  s3: S3ReadDto;
+}
+
+export class SetS3ResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'S3 configuration updated' })
+  message: string;
+  s3: S3SummaryDto;
+}

@@ -1,0 +1,34 @@
+import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+
+import { BaseEntity } from '../../../database/base.entity';
+import { Instance } from '../../instance/entities/instance.entity';
+
+/** Per-instance S3 media storage (API.md §3.1 s3); the secret key is encrypted (D11). */
+@Entity({ tableName: 's3_config' })
+export class S3Config extends BaseEntity {
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  instance: Instance;
+
+  @Property({ type: 'boolean' })
+  enabled: Opt<boolean> = false;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  region: string | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  bucket: string | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  accessKey: string | null = null;
+
+  /** AAD `s3_config.secret_key_cipher.<id>`. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  secretKeyCipher: string | null = null;
+
+  /** Empty or null means AWS. */
+  @Property({ type: 'text', nullable: true })
+  endpoint: string | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  pathPrefix: string | null = null;
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { OperationFailedError, ValidationFailedError } from '../../common/errors';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
+import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import type { Instance } from '../instance/entities/instance.entity';
+import { GetS3ResponseDto, SetS3Dto, SetS3ResponseDto } from './dto/s3.dto';
+import { S3ConfigService } from './s3-config.service';
+
+const EXAMPLE_S3 = {
+  enabled: true,
+  region: 'us-east-1',
+  bucket: 'wharf-media',
+  accessKey: 'AKIAIOSFODNN7EXAMPLE',
+  endpoint: 'https://minio.example.com',
+  pathPrefix: 'media/',
+};
+
+@ApiTags('Instance')
+@Controller('api/instance')
+export class S3ConfigController {
+  constructor(private readonly s3: S3ConfigService) {}
+
+  @Get('getS3/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Read the S3 media storage config',
+    description:
+      '`secretKey` is always null. A disabled or never-configured S3 answers `enabled: false` with null fields. No `message`.',
+    type: GetS3ResponseDto,
+    example: { success: true, s3: { ...EXAMPLE_S3, secretKey: null } },
+  })
+  @ApiErrors(OperationFailedError)
+  async get(@InstanceParam() instance: Instance): Promise<GetS3ResponseDto> {
+    return { success: true, s3: { ...(await this.s3.get(instance)), secretKey: null } };
+  }
+
+  @Post('s3/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Set or disable S3 media storage',
+    description:
+      '`enabled: false` deletes all stored credentials; enabling needs every field again.',
+    type: SetS3ResponseDto,
+    example: { success: true, message: 'S3 configuration updated', s3: EXAMPLE_S3 },
+  })
+  @ApiErrors(ValidationFailedError, OperationFailedError)
+  async set(
+    @InstanceParam() instance: Instance,
+    @Body() body: SetS3Dto,
+  ): Promise<SetS3ResponseDto> {
+    return {
+      success: true,
+      message: 'S3 configuration updated',
+      s3: await this.s3.set(instance, body),
+    };
+  }
+}

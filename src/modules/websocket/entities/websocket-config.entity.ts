@@ -1,0 +1,20 @@
+import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+
+import { BaseEntity } from '../../../database/base.entity';
+import { Instance } from '../../instance/entities/instance.entity';
+
+/** The WebSocket event stream config of an instance (API.md §3.9, D8). */
+@Entity({ tableName: 'websocket_config' })
+export class WebsocketConfig extends BaseEntity {
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  instance: Instance;
+
+  @Property({ type: 'boolean' })
+  enabled: Opt<boolean> = false;
+
+  @Property({ type: 'json' })
+  events: Opt<string[]> = [];
+
+  @Property({ type: 'boolean' })
+  mediaBase64: Opt<boolean> = false;
+}

@@ -1,0 +1,50 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+
+import { checkEventFilter } from '../events/event-names';
+import type { Instance } from '../instance/entities/instance.entity';
+import { WebsocketSummaryDto } from './dto/websocket-config.dto';
+import { WebsocketConfig } from './entities/websocket-config.entity';
+
+export interface WebsocketInput {
+  enabled: boolean;
+  events?: unknown;
+  mediaBase64?: unknown;
+}
+
+export function toWebsocketSummary(row: WebsocketConfig | null | undefined): WebsocketSummaryDto {
+  if (!row?.enabled) return { enabled: false, events: [], mediaBase64: false };
+  return { enabled: true, events: [...row.events], mediaBase64: row.mediaBase64 };
+}
+
+/** The WebSocket config of an instance (API.md §3.9, D8). */
+@Injectable()
+export class WebsocketConfigService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** @returns an error text, or `null` */
+  check(input: WebsocketInput): string | null {
+    if (input.mediaBase64 !== undefined && typeof input.mediaBase64 !== 'boolean') {
+      return 'websocketMediaBase64 must be a boolean';
+    }
+    return checkEventFilter(input.events, 'websocketEvents');
+  }
+
+  /** Creates or overwrites the config; `enabled: false` clears `events` and `mediaBase64`. */
+  async apply(instance: Instance, input: WebsocketInput, isNew = false): Promise<WebsocketConfig> {
+    const existing = isNew ? null : await this.em.findOne(WebsocketConfig, { instance });
+    const row = existing ?? this.em.create(WebsocketConfig, { instance });
+    row.enabled = input.enabled;
+    row.events =
+      input.enabled && Array.isArray(input.events) ? [...new Set(input.events as string[])] : [];
+    row.mediaBase64 = input.enabled && input.mediaBase64 === true;
+    return row;
+  }
+
+  async summaries(instances: Instance[]): Promise<Map<string, WebsocketSummaryDto>> {
+    const rows = await this.em.find(WebsocketConfig, {
+      instance: { $in: instances.map((i) => i.id) },
+    });
+    return new Map(rows.map((row) => [row.instance.id, toWebsocketSummary(row)]));
+  }
+}
