@@ -1,0 +1,14 @@
+/** Unit tests: pure logic beside the code (`*.spec.ts`). */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+  },
+  moduleNameMapper: {
+    '^@wharf/whatsapp(.*)$': '<rootDir>/libs/whatsapp/src$1',
+    '^@wharf/sandbox(.*)$': '<rootDir>/libs/sandbox/src$1',
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
