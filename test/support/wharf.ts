@@ -5,11 +5,12 @@
  */
 import 'reflect-metadata';
 
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { createThrowawayDatabase, ThrowawayDatabase } from '../../scripts/db-tools';
 import { createApp } from '../../src/app.factory';
