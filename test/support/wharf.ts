@@ -53,6 +53,10 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfHandl
     REDIS_KEY_PREFIX: `wharf-test:${randomBytes(6).toString('hex')}:`,
     ADMIN_TOKEN: `admin-${randomBytes(24).toString('base64url')}`,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Generous limits so suites are not throttled; rate-limit tests set their own.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_INSTANCE_CREATE_PER_MINUTE: '100000',
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   };
   for (const key of MANAGED_KEYS) delete process.env[key];

@@ -25,8 +25,7 @@ export function toDomainError(exception: unknown): DomainError {
     if (status === 413) {
       return new DomainError(status, 'BODY_TOO_LARGE', 'Request body too large');
     }
-    if (status === 400)
-      return new DomainError(status, 'INVALID_BODY', 'Invalid request body');
+    if (status === 400) return new DomainError(status, 'INVALID_BODY', 'Invalid request body');
     if (status === 405) return new RouteNotFoundError();
     if (status < 500)
       return new DomainError(

@@ -26,7 +26,7 @@ class RedisLifecycle implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfig, true>) => {
+      useFactory: async (config: ConfigService<AllConfig, true>) => {
         const logger = new Logger('Redis');
         const client = new Redis(config.get('redis.url', { infer: true }), {
           enableOfflineQueue: false,
@@ -39,6 +39,15 @@ class RedisLifecycle implements OnApplicationShutdown {
         client.on('error', (error: Error) => {
           if (Date.now() - lastError > 10_000) logger.warn(`Redis unavailable: ${error.message}`);
           lastError = Date.now();
+        });
+        // Give the first connection a moment so early requests are counted; a Redis that is
+        // down does not stop start-up (readiness reports it, limits fail open — D5).
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 3000);
+          client.once('ready', () => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
         return client;
       },

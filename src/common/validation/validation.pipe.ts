@@ -7,7 +7,11 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) out.push({ field, message });
+    // Type checks (`isString`, `isBoolean`, …) first: they explain the other failures.
+    const constraints = Object.entries(error.constraints ?? {}).sort(
+      ([a], [b]) => Number(!a.startsWith('is')) - Number(!b.startsWith('is')),
+    );
+    for (const [, message] of constraints) out.push({ field, message });
     if (error.children?.length) out.push(...flatten(error.children, field));
   }
   return out;
