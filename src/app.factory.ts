@@ -75,6 +75,5 @@ export async function createApp(): Promise<NestFastifyApplication> {
 
   if (config.database.migrateOnStart) await app.get(MikroORM).getMigrator().up();
   if (config.app.docsEnabled) setupOpenApi(app, WHARF_VERSION);
-  app.enableShutdownHooks();
   return app;
 }

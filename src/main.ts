@@ -21,6 +21,28 @@ async function bootstrap(): Promise<void> {
       `ENCRYPTION_KEY is not set: using the generated key stored in ${security.encryptionKeyFile} (back it up)`,
     );
   }
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: closing connections and stopping`);
+    // Shutdown hooks stop sockets and flush state; past the grace period, exit anyway.
+    const force = setTimeout(() => {
+      logger.error('Shutdown took longer than 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
   await app.listen({ port, host });
   logger.log(
     `Wharf listening on ${host}:${port} (${publicUrl})${docsEnabled ? `, docs at ${publicUrl}/docs` : ''}`,
