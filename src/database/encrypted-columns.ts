@@ -1,0 +1,38 @@
+import type { EntityClass } from '@mikro-orm/core';
+
+import { Instance } from '../modules/instance/entities/instance.entity';
+import { ProxyConfig } from '../modules/proxy/entities/proxy-config.entity';
+import { S3Config } from '../modules/storage/entities/s3-config.entity';
+import { Webhook } from '../modules/webhook/entities/webhook.entity';
+
+/** One column holding a D11 ciphertext; `table.column.<id>` is its AES-GCM additional data. */
+export interface EncryptedColumn {
+  entity: EntityClass<{ id: string }>;
+  property: string;
+  table: string;
+  column: string;
+}
+
+/** Every encrypted column (D11). The re-encryption command walks this list. */
+export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
+  { entity: Instance, property: 'tokenCipher', table: 'instance', column: 'token_cipher' },
+  {
+    entity: ProxyConfig,
+    property: 'passwordCipher',
+    table: 'proxy_config',
+    column: 'password_cipher',
+  },
+  {
+    entity: S3Config,
+    property: 'secretKeyCipher',
+    table: 's3_config',
+    column: 'secret_key_cipher',
+  },
+  {
+    entity: Webhook,
+    property: 'authorizationCipher',
+    table: 'webhook',
+    column: 'authorization_cipher',
+  },
+  { entity: Webhook, property: 'secretCipher', table: 'webhook', column: 'secret_cipher' },
+];
