@@ -1,5 +1,6 @@
-import { MikroORM } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
+
+import { MikroORM } from '@mikro-orm/core';
 
 import { createThrowawayDatabase, ThrowawayDatabase } from '../../scripts/db-tools';
 import { reencryptAll } from '../../src/cli/reencrypt';
