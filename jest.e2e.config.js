@@ -5,6 +5,7 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/libs/sandbox/test/unref-baileys-timers.ts'],
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,

@@ -1,0 +1,14 @@
+/**
+ * The one place the sandbox loads Baileys. Baileys is ESM-only while Wharf compiles to
+ * CommonJS; with `module: nodenext` TypeScript keeps this `import()` as a real dynamic
+ * import, so Node (and Jest under `--experimental-vm-modules`) loads the ES module.
+ */
+export type BaileysModule = typeof import('baileys');
+
+let loading: Promise<BaileysModule> | undefined;
+
+/** Loads (once) and returns the Baileys module namespace. */
+export function loadBaileys(): Promise<BaileysModule> {
+  loading ??= import('baileys');
+  return loading;
+}

@@ -1,0 +1,13 @@
+/**
+ * An error the control API reports as `{ "error": message }` with `status` (400 invalid input,
+ * 404 unknown phone/ref/call, 409 conflicting state, 410 expired QR ref).
+ */
+export class SandboxError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 410,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}

@@ -1,0 +1,156 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { loadBaileys } from './baileys-loader';
+import {
+  type CallView,
+  CHAT_PATH,
+  ChatServer,
+  type ChatServerConfig,
+  DEFAULT_CHAT_SERVER_CONFIG,
+  type PhoneView,
+} from './chat-server';
+import { createControlApi } from './control-api';
+import { type SandboxLogger, silentLogger } from './logger';
+
+/** Options of {@link startSandbox}. Durations are milliseconds. */
+export interface SandboxOptions extends Partial<ChatServerConfig> {
+  /** Port of the chat WebSocket (`/ws/chat`); 0 picks a free port. Default 8900. */
+  port?: number;
+  /** Port of the HTTP control API; 0 picks a free port. Default 8901. */
+  controlPort?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** pino-compatible logger; silent by default. */
+  logger?: SandboxLogger;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * A running sandbox: the emulated WhatsApp chat server plus its control API. The methods are
+ * the programmatic equivalents of the control routes and throw `SandboxError` (with the HTTP
+ * status the route would answer) on bad input or state.
+ */
+export class Sandbox {
+  /** `ws://host:port/ws/chat`, the value for Baileys' `waWebSocketUrl`. */
+  readonly wsUrl: string;
+  /** `http://host:controlPort`, base URL of the control API. */
+  readonly controlUrl: string;
+
+  constructor(
+    private readonly chat: ChatServer,
+    private readonly chatHttp: Server,
+    private readonly controlHttp: Server,
+    host: string,
+    readonly port: number,
+    readonly controlPort: number,
+  ) {
+    this.wsUrl = `ws://${urlHost(host)}:${port}${CHAT_PATH}`;
+    this.controlUrl = `http://${urlHost(host)}:${controlPort}`;
+  }
+
+  /** `POST /phones`: creates a phone (WhatsApp account with a primary device). */
+  createPhone(number: string, name?: string): { number: string; jid: string; lid: string } {
+    return this.chat.createPhone(number, name);
+  }
+
+  /** `GET /phones`: phones with their linked companion devices. */
+  listPhones(): PhoneView[] {
+    return this.chat.listPhones();
+  }
+
+  /** `POST /phones/:number/link`: the phone scans a QR string a companion emitted. */
+  link(number: string, qr: string): Promise<{ jid: string; lid: string }> {
+    return this.chat.linkByQr(number, qr);
+  }
+
+  /** `POST /phones/:number/pair`: the user types a companion's pairing code on the phone. */
+  pair(number: string, code: string): Promise<{ jid: string; lid: string }> {
+    return this.chat.pairWithCode(number, code);
+  }
+
+  /** `POST /phones/:number/unlink`: removes all companions, or the one with `deviceId`. */
+  unlink(number: string, deviceId?: number): { removed: number[] } {
+    return this.chat.unlink(number, deviceId);
+  }
+
+  /** `POST /phones/:number/call`: the phone calls `to` (number or JID of another phone). */
+  call(number: string, to: string): CallView {
+    return this.chat.call(number, to);
+  }
+
+  /** `GET /phones/:number/calls`: calls the phone placed. */
+  listCalls(number: string): CallView[] {
+    return this.chat.listCalls(number);
+  }
+
+  /** `POST /network/drop`: cuts every WebSocket and refuses new ones for `ms` milliseconds. */
+  dropNetwork(ms: number): { until: string } {
+    return this.chat.dropNetwork(ms);
+  }
+
+  /** Cuts all client connections and stops both listeners. */
+  async close(): Promise<void> {
+    this.chat.close();
+    await Promise.all([closeServer(this.chatHttp), closeServer(this.controlHttp)]);
+  }
+}
+
+/**
+ * Starts the sandbox: the chat WebSocket on `port` (default 8900) and the control API on
+ * `controlPort` (default 8901), both on `host` (default 127.0.0.1). Pass 0 for free ports and
+ * read the real ones from `wsUrl` / `controlUrl`. Rejects when a port is taken.
+ */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const b = await loadBaileys();
+  const host = opts.host ?? '127.0.0.1';
+  const logger = opts.logger ?? silentLogger;
+  const config: ChatServerConfig = {
+    qrRefCount: opts.qrRefCount ?? DEFAULT_CHAT_SERVER_CONFIG.qrRefCount,
+    firstQrRefTtlMs: opts.firstQrRefTtlMs ?? DEFAULT_CHAT_SERVER_CONFIG.firstQrRefTtlMs,
+    nextQrRefTtlMs: opts.nextQrRefTtlMs ?? DEFAULT_CHAT_SERVER_CONFIG.nextQrRefTtlMs,
+    callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CHAT_SERVER_CONFIG.callTimeoutMs,
+    companionReplyTimeoutMs:
+      opts.companionReplyTimeoutMs ?? DEFAULT_CHAT_SERVER_CONFIG.companionReplyTimeoutMs,
+  };
+  const chat = new ChatServer(b, config, logger);
+  const chatHttp = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: `upgrade to a WebSocket on ${CHAT_PATH}` }));
+  });
+  chatHttp.on('upgrade', (req, socket, head) => chat.handleUpgrade(req, socket, head));
+  const controlHttp = createServer(createControlApi(chat, logger));
+  try {
+    const port = await listen(chatHttp, opts.port ?? 8900, host);
+    const controlPort = await listen(controlHttp, opts.controlPort ?? 8901, host);
+    return new Sandbox(chat, chatHttp, controlHttp, host, port, controlPort);
+  } catch (err) {
+    chat.close();
+    await Promise.all([closeServer(chatHttp), closeServer(controlHttp)]);
+    throw err;
+  }
+}
