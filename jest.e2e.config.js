@@ -1,6 +1,6 @@
 /**
  * End-to-end tests: the real app over real HTTP, on a throwaway SQLite or PostgreSQL database
- * (WHARF_TEST_DB) and the local Redis. The Swagger plugin runs here too so /docs-json is complete.
+ * (WHARF_TEST_DB) and the local Redis. The app runs as the built `dist/` (npm run build first).
  */
 module.exports = {
   rootDir: '.',
@@ -15,7 +15,6 @@ module.exports = {
       {
         tsconfig: 'tsconfig.json',
         diagnostics: { ignoreCodes: [151002] },
-        astTransformers: { before: ['<rootDir>/test/swagger-plugin.transformer.js'] },
       },
     ],
   },

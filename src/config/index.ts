@@ -3,6 +3,7 @@ import { DatabaseConfig, databaseConfig, loadDatabaseConfig } from './database.c
 import { loadRateLimitConfig, RateLimitConfig, rateLimitConfig } from './rate-limit.config';
 import { loadRedisConfig, RedisConfig, redisConfig } from './redis.config';
 import { loadSecurityConfig, SecurityConfig, securityConfig } from './security.config';
+import { loadSessionConfig, SessionConfig, sessionConfig } from './session.config';
 
 export * from './app.config';
 export * from './database.config';
@@ -10,6 +11,7 @@ export { ConfigError, withEnvironment } from './env';
 export * from './rate-limit.config';
 export * from './redis.config';
 export * from './security.config';
+export * from './session.config';
 
 /** Every concern's configuration, as read by `ConfigService<AllConfig, true>`. */
 export interface AllConfig {
@@ -18,6 +20,7 @@ export interface AllConfig {
   redis: RedisConfig;
   security: SecurityConfig;
   rateLimit: RateLimitConfig;
+  session: SessionConfig;
 }
 
 /** The `load` list of `ConfigModule.forRoot`. */
@@ -27,6 +30,7 @@ export const configLoaders = [
   redisConfig,
   securityConfig,
   rateLimitConfig,
+  sessionConfig,
 ];
 
 /**
@@ -40,5 +44,6 @@ export function loadAllConfig(): AllConfig {
     redis: loadRedisConfig(),
     security: loadSecurityConfig(),
     rateLimit: loadRateLimitConfig(),
+    session: loadSessionConfig(),
   };
 }
