@@ -2,6 +2,8 @@ import type { EntityClass } from '@mikro-orm/core';
 
 import { Instance } from '../modules/instance/entities/instance.entity';
 import { ProxyConfig } from '../modules/proxy/entities/proxy-config.entity';
+import { SessionCredentials } from '../modules/session/entities/session-credentials.entity';
+import { SessionKey } from '../modules/session/entities/session-key.entity';
 import { S3Config } from '../modules/storage/entities/s3-config.entity';
 import { Webhook } from '../modules/webhook/entities/webhook.entity';
 
@@ -35,4 +37,11 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
     column: 'authorization_cipher',
   },
   { entity: Webhook, property: 'secretCipher', table: 'webhook', column: 'secret_cipher' },
+  {
+    entity: SessionCredentials,
+    property: 'credsCipher',
+    table: 'session_credentials',
+    column: 'creds_cipher',
+  },
+  { entity: SessionKey, property: 'valueCipher', table: 'session_key', column: 'value_cipher' },
 ];

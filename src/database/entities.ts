@@ -1,6 +1,9 @@
 import { Account } from '../modules/account/entities/account.entity';
+import { EventLog } from '../modules/events/entities/event-log.entity';
 import { Instance } from '../modules/instance/entities/instance.entity';
 import { ProxyConfig } from '../modules/proxy/entities/proxy-config.entity';
+import { SessionCredentials } from '../modules/session/entities/session-credentials.entity';
+import { SessionKey } from '../modules/session/entities/session-key.entity';
 import { InstanceSettings } from '../modules/settings/entities/instance-settings.entity';
 import { S3Config } from '../modules/storage/entities/s3-config.entity';
 import { Webhook } from '../modules/webhook/entities/webhook.entity';
@@ -15,4 +18,7 @@ export const ENTITIES = [
   S3Config,
   Webhook,
   WebsocketConfig,
+  SessionCredentials,
+  SessionKey,
+  EventLog,
 ];

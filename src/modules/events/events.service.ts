@@ -1,0 +1,79 @@
+import { EventEmitter } from 'node:events';
+
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+import type { AllConfig } from '../../config';
+import { Instance } from '../instance/entities/instance.entity';
+import { EventLog } from './entities/event-log.entity';
+import type { EventEnvelope } from './event-envelope';
+import type { EventName } from './event-names';
+
+/** Where published events go after they are stored: webhooks, WebSocket and Chatwoot subscribe. */
+export type EventListener = (
+  envelope: EventEnvelope,
+  instance: { id: string; name: string },
+) => void;
+
+/**
+ * The one way events enter Wharf (ARCHITECTURE.md, event path): `publish` writes the event log
+ * row (id = UUIDv7 `eventId`) and only then hands the D7 envelope to the in-process bus, so a
+ * crash never loses an event that anything saw.
+ */
+@Injectable()
+export class EventsService {
+  private readonly logger = new Logger(EventsService.name);
+  private readonly bus = new EventEmitter({ captureRejections: false });
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: ConfigService<AllConfig, true>,
+  ) {
+    this.bus.setMaxListeners(100);
+  }
+
+  /**
+   * Persists and publishes one event.
+   * @param instance the instance the event belongs to (only `id` and `name` are read)
+   * @returns the envelope as delivered
+   */
+  async publish<T extends object>(
+    instance: Pick<Instance, 'id' | 'name'>,
+    event: EventName,
+    data: T,
+  ): Promise<EventEnvelope<T>> {
+    const em = this.em.fork();
+    const row = em.create(EventLog, {
+      instance: em.getReference(Instance, instance.id),
+      event,
+      data: data,
+    });
+    await em.flush();
+    const envelope: EventEnvelope<T> = {
+      event,
+      eventId: row.id,
+      data,
+      instanceData: {
+        baseUrl: this.config.get('app.publicUrl', { infer: true }),
+        instance: instance.name,
+      },
+    };
+    for (const listener of this.bus.listeners('event') as EventListener[]) {
+      try {
+        listener(envelope as EventEnvelope, { id: instance.id, name: instance.name });
+      } catch (error) {
+        this.logger.error(
+          `Event listener failed for ${event} ${row.id}: ${(error as Error).message}`,
+        );
+      }
+    }
+    return envelope;
+  }
+
+  /** Subscribes to every published event; returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void {
+    this.bus.on('event', listener);
+    return () => this.bus.off('event', listener);
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type Redis from 'ioredis';
+
+import { REDIS } from '../../common/redis/redis.module';
+import type { AllConfig } from '../../config';
+
+/** A held lease: who owns the instance's session and the fencing token of this ownership. */
+export interface SessionLease {
+  instanceId: string;
+  /** Strictly increasing per instance; credential writes carry it (D20). */
+  fencingToken: number;
+}
+
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+/**
+ * One owner per WhatsApp session (D20): a Redis key per instance holding `<owner>:<token>` with a
+ * TTL. Acquiring increments the instance's fencing counter first, so every new owner has a larger
+ * token than any before it. The owner renews well before the TTL; a process that fails to renew
+ * has lost the lease and must stop the socket at once.
+ */
+@Injectable()
+export class SessionLeaseService {
+  /** This process's identity in lease values. */
+  readonly ownerId = randomUUID();
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: ConfigService<AllConfig, true>,
+  ) {}
+
+  /** Lease time-to-live, milliseconds. */
+  get ttlMs(): number {
+    return this.config.get('session.leaseTtlMs', { infer: true });
+  }
+
+  private key(instanceId: string): string {
+    return `${this.config.get('redis.keyPrefix', { infer: true })}lease:${instanceId}`;
+  }
+
+  private value(lease: SessionLease): string {
+    return `${this.ownerId}:${lease.fencingToken}`;
+  }
+
+  /** Takes the lease when nobody holds it. @returns the lease, or `null` when another owner holds it */
+  async acquire(instanceId: string): Promise<SessionLease | null> {
+    const key = this.key(instanceId);
+    if (await this.redis.exists(key)) return null;
+    const fencingToken = await this.redis.incr(`${key}:fence`);
+    const lease = { instanceId, fencingToken };
+    const ok = await this.redis.set(key, this.value(lease), 'PX', this.ttlMs, 'NX');
+    return ok === 'OK' ? lease : null;
+  }
+
+  /** Extends the lease. @returns false when it was lost (expired or taken by another owner) */
+  async renew(lease: SessionLease): Promise<boolean> {
+    const result = await this.redis.eval(
+      RENEW,
+      1,
+      this.key(lease.instanceId),
+      this.value(lease),
+      String(this.ttlMs),
+    );
+    return Number(result) === 1;
+  }
+
+  /** Gives the lease up if still held. */
+  async release(lease: SessionLease): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.key(lease.instanceId), this.value(lease));
+  }
+
+  /** The current holder's owner id, or `null`. */
+  async holder(instanceId: string): Promise<string | null> {
+    const value = await this.redis.get(this.key(instanceId));
+    return value ? value.slice(0, value.lastIndexOf(':')) : null;
+  }
+}
