@@ -20,6 +20,7 @@ import { WharfValidationPipe } from './common/validation/validation.pipe';
 import { AllConfig, configLoaders } from './config';
 import { buildOrmOptions, ormDriver } from './database/mikro-orm.config';
 import { AccountModule } from './modules/account/account.module';
+import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { InstanceModule } from './modules/instance/instance.module';
 
@@ -41,6 +42,7 @@ import { InstanceModule } from './modules/instance/instance.module';
     }),
     CryptoModule,
     MetricsModule,
+    EventsModule,
     HealthModule,
     InstanceModule,
     AccountModule,

@@ -40,6 +40,12 @@ async function bootstrap(): Promise<void> {
       },
     );
   };
+  // A failure that escaped its handler is a bug to fix, not a reason to drop every session.
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error(
+      `Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    );
+  });
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 

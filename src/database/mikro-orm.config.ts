@@ -56,6 +56,24 @@ export function buildOrmOptions(db: DatabaseConfig): Options {
     ...common,
     driver: LibSqlDriver,
     dbName: db.url,
-    pool: { min: 1, max: 1 },
+    pool: {
+      min: 1,
+      max: 1,
+      // WAL lets readers (backups, tools, a second process) work while Wharf writes; a busy
+      // connection waits up to 5 s instead of failing with SQLITE_BUSY.
+      afterCreate: (
+        connection: { exec(sql: string): unknown },
+        done: (error: Error | null, connection: unknown) => void,
+      ) => {
+        try {
+          connection.exec(
+            'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+          );
+          done(null, connection);
+        } catch (error) {
+          done(error as Error, connection);
+        }
+      },
+    },
   };
 }

@@ -1,6 +1,6 @@
 /** Runs the built Wharf (`dist/src/main.js`, what `npm start` runs) as a child process. */
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -34,8 +34,16 @@ export function spawnWharf(env: Record<string, string>): WharfProcess {
   });
   let out = '';
   let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  // WHARF_TEST_LOG_FILE: also append the process's output there (debugging a failing suite).
+  const logFile = process.env.WHARF_TEST_LOG_FILE;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (logFile) appendFileSync(logFile, chunk);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+    if (logFile) appendFileSync(logFile, chunk);
+  });
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ProxyModule } from '../proxy/proxy.module';
+import { SessionModule } from '../session/session.module';
 import { SettingsModule } from '../settings/settings.module';
 import { StorageModule } from '../storage/storage.module';
 import { WebhookModule } from '../webhook/webhook.module';
@@ -9,7 +10,14 @@ import { InstanceController } from './instance.controller';
 import { InstanceService } from './instance.service';
 
 @Module({
-  imports: [SettingsModule, ProxyModule, StorageModule, WebhookModule, WebsocketModule],
+  imports: [
+    SettingsModule,
+    ProxyModule,
+    StorageModule,
+    WebhookModule,
+    WebsocketModule,
+    SessionModule,
+  ],
   controllers: [InstanceController],
   providers: [InstanceService],
   exports: [InstanceService],

@@ -19,9 +19,13 @@ import {
 } from '../../common/errors';
 import type { AllConfig } from '../../config';
 import { Account } from '../account/entities/account.entity';
+import { EventLog } from '../events/entities/event-log.entity';
 import { SetProxyDto } from '../proxy/dto/proxy.dto';
 import { ProxyConfig } from '../proxy/entities/proxy-config.entity';
 import { DISABLED_PROXY, ProxyService, toProxySummary } from '../proxy/proxy.service';
+import { SessionCredentials } from '../session/entities/session-credentials.entity';
+import { SessionKey } from '../session/entities/session-key.entity';
+import { SessionProvider } from '../session/session.provider';
 import { InstanceSettings } from '../settings/entities/instance-settings.entity';
 import { DEFAULT_SETTINGS, SettingsService, toSettingsDto } from '../settings/settings.service';
 import { SetS3Dto } from '../storage/dto/s3.dto';
@@ -70,6 +74,7 @@ export class InstanceService {
     private readonly s3: S3ConfigService,
     private readonly webhooks: WebhookService,
     private readonly websockets: WebsocketConfigService,
+    private readonly sessions: SessionProvider,
   ) {}
 
   /**
@@ -170,14 +175,24 @@ export class InstanceService {
   }
 
   /**
-   * Deletes the instance and every stored configuration (API.md §3.1 delete). Objects already in
-   * S3 are kept.
+   * Logs the instance out of WhatsApp when it has a session, then deletes it with its session,
+   * events and every stored configuration (API.md §3.1 delete). Objects already in S3 are kept.
    * @throws OperationFailedError `Failed to delete instance: <reason>`
    */
   async delete(instance: Instance): Promise<void> {
     try {
+      await this.sessions.forget(instance);
       await this.em.transactional(async (em) => {
-        for (const entity of [InstanceSettings, ProxyConfig, S3Config, Webhook, WebsocketConfig]) {
+        for (const entity of [
+          SessionKey,
+          SessionCredentials,
+          EventLog,
+          InstanceSettings,
+          ProxyConfig,
+          S3Config,
+          Webhook,
+          WebsocketConfig,
+        ]) {
           await em.nativeDelete(entity, { instance: instance.id });
         }
         await em.nativeDelete(Instance, { id: instance.id });

@@ -129,8 +129,8 @@ export class ProxyService {
   }
 
   /** The decrypted proxy of an instance, or `null` when it has none (session layer, issue 3). */
-  async credentials(instance: Instance): Promise<ProxyCredentials | null> {
-    const row = await this.em.findOne(ProxyConfig, { instance });
+  async credentials(instance: Pick<Instance, 'id'>): Promise<ProxyCredentials | null> {
+    const row = await this.em.fork().findOne(ProxyConfig, { instance: instance.id });
     if (!row?.enabled || !row.host || !row.port || !row.protocol) return null;
     return {
       host: row.host,

@@ -168,8 +168,18 @@ export class DatabaseAuthStateStore {
     });
   }
 
-  /** Deletes everything (logout). */
+  /**
+   * Deletes the credentials and every key (logout). The row itself stays with its fencing token,
+   * so an owner that was superseded still cannot write afterwards.
+   */
   async clear(): Promise<void> {
-    await deleteSessionState(this.em, this.instanceId);
+    await this.em.fork().transactional(async (tx) => {
+      await tx.nativeDelete(SessionKey, { instance: this.instanceId });
+      await tx.nativeUpdate(
+        SessionCredentials,
+        { instance: this.instanceId },
+        { credsCipher: null, registered: false },
+      );
+    });
   }
 }

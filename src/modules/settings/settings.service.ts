@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 
 import { OperationFailedError } from '../../common/errors';
-import type { Instance } from '../instance/entities/instance.entity';
+import { Instance } from '../instance/entities/instance.entity';
 import { SettingsDto, UpdateSettingsDto } from './dto/settings.dto';
 import { InstanceSettings } from './entities/instance-settings.entity';
 
@@ -34,9 +34,20 @@ export function toSettingsDto(settings: InstanceSettings): SettingsDto {
 export const DEFAULT_SETTINGS: SettingsDto = toSettingsDto(new InstanceSettings());
 
 /** Behaviour settings of an instance (API.md §3.1). Every instance has exactly one row. */
+/** Called after an update with the fields that were sent (sessions apply some at once). */
+export type SettingsChangeListener = (instanceId: string, changed: Partial<SettingsDto>) => void;
+
 @Injectable()
 export class SettingsService {
+  private readonly listeners = new Set<SettingsChangeListener>();
+
   constructor(private readonly em: EntityManager) {}
+
+  /** Subscribes to updates (the session provider applies `keepOnlineStatus` at once). */
+  onChange(listener: SettingsChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** Creates the instance's settings row, applying any fields given inline at creation. */
   create(instance: Instance, values: UpdateSettingsDto): InstanceSettings {
@@ -46,9 +57,9 @@ export class SettingsService {
   }
 
   /** @throws OperationFailedError `Failed to get settings configuration` */
-  async get(instance: Instance): Promise<SettingsDto> {
+  async get(instance: Pick<Instance, 'id'>): Promise<SettingsDto> {
     try {
-      return toSettingsDto(await this.load(instance));
+      return toSettingsDto(await this.load(this.em.fork(), instance));
     } catch (error) {
       throw new OperationFailedError('Failed to get settings configuration', error);
     }
@@ -57,9 +68,14 @@ export class SettingsService {
   /** Applies the given fields and leaves the rest unchanged. */
   async update(instance: Instance, values: UpdateSettingsDto): Promise<SettingsDto> {
     try {
-      const settings = await this.load(instance);
+      const em = this.em.fork();
+      const settings = await this.load(em, instance);
       this.assign(settings, values);
-      await this.em.flush();
+      await em.flush();
+      const changed = Object.fromEntries(
+        SETTING_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]),
+      );
+      for (const listener of this.listeners) listener(instance.id, changed);
       return toSettingsDto(settings);
     } catch (error) {
       throw new OperationFailedError('Failed to update settings configuration', error);
@@ -74,9 +90,12 @@ export class SettingsService {
     return new Map(rows.map((row) => [row.instance.id, toSettingsDto(row)]));
   }
 
-  private async load(instance: Instance): Promise<InstanceSettings> {
-    const existing = await this.em.findOne(InstanceSettings, { instance });
-    return existing ?? this.create(instance, {});
+  /** The settings row in `em` (created with defaults when missing). Works outside HTTP too. */
+  private async load(em: EntityManager, instance: Pick<Instance, 'id'>): Promise<InstanceSettings> {
+    const existing = await em.findOne(InstanceSettings, { instance: instance.id });
+    return (
+      existing ?? em.create(InstanceSettings, { instance: em.getReference(Instance, instance.id) })
+    );
   }
 
   private assign(settings: InstanceSettings, values: UpdateSettingsDto): void {

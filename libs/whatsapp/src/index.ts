@@ -1,0 +1,19 @@
+export type { AuthStateStore } from './auth-state-store';
+export { InMemoryAuthStateStore } from './auth-state-store';
+export {
+  BaileysSession,
+  type BaileysSessionOptions,
+  createBaileysSession,
+} from './baileys/baileys-session';
+export { isSandboxRootTrusted, trustSandboxRoot } from './baileys/sandbox-trust';
+export {
+  InvalidJidError,
+  NotSupportedByEngineError,
+  PairingCodeUnavailableError,
+  SessionNotConnectedError,
+  WhatsAppEngineError,
+} from './errors';
+export * from './jid';
+export { WhatsAppSession } from './session';
+export { TypedEventEmitter } from './typed-event-emitter';
+export type * from './types';

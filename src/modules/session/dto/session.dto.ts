@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** `GET /api/instance/connect/:instance` query (API.md §3.1, D9). */
+export class ConnectQueryDto {
+  /** Phone number to link: answers a pairing code instead of a QR code (D13 punctuation allowed). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[\d\s\-()]{8,24}$/, { message: 'number must be a phone number with country code' })
+  @ApiProperty({ required: false, example: '5511999999999' })
+  number?: string;
+
+  /** Days of history to sync; WhatsApp may not honour it. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  @ApiProperty({ required: false, example: 7 })
+  history?: number;
+}
+
+export class ConnectResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'QR code generated' })
+  message: string;
+  @ApiProperty({ required: false, example: '2@abc…,xyz==,base64string' })
+  qrCode?: string;
+  @ApiProperty({ required: false, example: 'data:image/png;base64,iVBORw0K…' })
+  qrCodeBase64?: string;
+  @ApiProperty({ required: false, example: 'ABCD1234' })
+  pairingCode?: string;
+  @ApiProperty({ example: 'qr', enum: ['qr', 'pairing_code', 'connected'] })
+  status: string;
+}
+
+export class ReconnectResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Reconnect initiated' })
+  message: string;
+  @ApiProperty({ example: 'connecting' })
+  status: 'connecting';
+}
+
+export class LoggedOutStatusDto {
+  @ApiProperty({ example: 'loggedout' })
+  status: 'loggedout';
+}
+
+export class LogoutResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Instance logged out' })
+  message: string;
+  instance: LoggedOutStatusDto;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+
+import { ProxyModule } from '../proxy/proxy.module';
+import { SettingsModule } from '../settings/settings.module';
+import { SessionController } from './session.controller';
+import { SessionProvider } from './session.provider';
+import { SessionLeaseService } from './session-lease.service';
+
+@Module({
+  imports: [SettingsModule, ProxyModule],
+  controllers: [SessionController],
+  providers: [SessionProvider, SessionLeaseService],
+  exports: [SessionProvider],
+})
+export class SessionModule {}

@@ -1,0 +1,582 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SANDBOX_ROOT_PUBLIC_KEY } from '@wharf/sandbox';
+import {
+  type CallEvent,
+  type ConnectionEvent,
+  createBaileysSession,
+  type ProfileEvent,
+  toUserJid,
+  type WhatsAppSession,
+} from '@wharf/whatsapp';
+import pino from 'pino';
+import QRCode from 'qrcode';
+
+import { SecretBox } from '../../common/crypto';
+import { REDACTED_PATHS } from '../../common/http/logger.options';
+import type { AllConfig } from '../../config';
+import { WHARF_VERSION } from '../../version';
+import type { CallUpdateData, InstanceStateData } from '../events/event-envelope';
+import { EventsService } from '../events/events.service';
+import { Instance, type InstanceState } from '../instance/entities/instance.entity';
+import { ProxyService } from '../proxy/proxy.service';
+import { createProxyAgent } from '../proxy/proxy-agent';
+import { SettingsService } from '../settings/settings.service';
+import { claimFence, DatabaseAuthStateStore, hasSavedSession } from './database-auth-state.store';
+import { SessionCredentials } from './entities/session-credentials.entity';
+import { reconnectDelayMs } from './reconnect-policy';
+import {
+  ConnectTimeoutError,
+  NoSavedSessionError,
+  SessionOwnedElsewhereError,
+} from './session-errors';
+import { type SessionLease, SessionLeaseService } from './session-lease.service';
+
+/** What `connect` answers (D9). */
+export type ConnectResult =
+  | { kind: 'qr'; qrCode: string; qrCodeBase64: string }
+  | { kind: 'pairing_code'; pairingCode: string }
+  | { kind: 'connected' };
+
+/** One live session owned by this process. */
+interface ManagedSession {
+  instanceId: string;
+  name: string;
+  session: WhatsAppSession;
+  lease: SessionLease;
+  store: DatabaseAuthStateStore;
+  state: InstanceState;
+  /** Consecutive failures without reaching `connected` (D10). */
+  failures: number;
+  renewTimer: NodeJS.Timeout;
+  lastRenewAt: number;
+  reconnectTimer?: NodeJS.Timeout;
+  /** Event handling runs in order per session. */
+  eventChain: Promise<void>;
+  closed: boolean;
+}
+
+/**
+ * The only owner of live WhatsApp sockets (ARCHITECTURE.md, sessions): one per instance across
+ * every Wharf process, guarded by a Redis lease with a fencing token (D20). It restores the
+ * sessions that were connected on boot and takes over those whose owner died (staggered, D10),
+ * reconnects with exponential backoff and jitter and stops after 20 failures in a row (D10),
+ * never reconnects after logout or ban, and publishes `instance.state` on every transition (D7).
+ */
+@Injectable()
+export class SessionProvider implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionProvider.name);
+  private readonly engineLogger: pino.Logger;
+  private readonly sessions = new Map<string, ManagedSession>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private reconcileTimer?: NodeJS.Timeout;
+  private reconciling = false;
+  private stopping = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: ConfigService<AllConfig, true>,
+    private readonly box: SecretBox,
+    private readonly leases: SessionLeaseService,
+    private readonly events: EventsService,
+    private readonly settings: SettingsService,
+    private readonly proxies: ProxyService,
+  ) {
+    const level = this.config.get('app.logLevel', { infer: true });
+    this.engineLogger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+    this.settings.onChange((instanceId, changed) => void this.applySettings(instanceId, changed));
+  }
+
+  onApplicationBootstrap(): void {
+    const every = Math.max(
+      1_000,
+      Math.floor(this.config.get('session.leaseTtlMs', { infer: true }) / 3),
+    );
+    this.reconcileTimer = setInterval(() => void this.reconcile(), every);
+    void this.reconcile();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.reconcileTimer);
+    await Promise.allSettled(
+      [...this.sessions.values()].map((managed) => this.close(managed, { release: true })),
+    );
+  }
+
+  /** Whether this process runs the instance's socket now. */
+  isLocal(instanceId: string): boolean {
+    return this.sessions.has(instanceId);
+  }
+
+  /** The live session of an instance owned by this process, if any. */
+  live(instanceId: string): WhatsAppSession | undefined {
+    return this.sessions.get(instanceId)?.session;
+  }
+
+  /**
+   * `GET /api/instance/connect/:instance` (D9): starts a fresh client and waits for the first QR,
+   * or for a pairing code when `phoneNumber` is given; an instance already connected answers so.
+   * @throws ConnectTimeoutError (504) after CONNECT_TIMEOUT_MS, SessionOwnedElsewhereError (409)
+   */
+  async connect(instance: Instance, phoneNumber?: string): Promise<ConnectResult> {
+    return this.withLock(instance.id, async () => {
+      const existing = this.sessions.get(instance.id);
+      if (existing?.session.state === 'connected') return { kind: 'connected' };
+      let lease = existing?.lease;
+      if (existing) await this.close(existing, { release: false });
+      lease ??= (await this.acquire(instance.id)) ?? undefined;
+      if (!lease) {
+        if (instance.state === 'connected') return { kind: 'connected' };
+        throw new SessionOwnedElsewhereError();
+      }
+      const timeoutMs = this.config.get('session.connectTimeoutMs', { infer: true });
+      let firstEvent: Promise<ConnectionEvent | null> = Promise.resolve(null);
+      const managed = await this.open(instance, lease, (session) => {
+        firstEvent = this.waitFor(
+          session,
+          timeoutMs,
+          (event) =>
+            ['qr_ready', 'connected'].includes(event.reason) ||
+            ['loggedout', 'banned', 'disconnected'].includes(event.state),
+        );
+      });
+      const first = await firstEvent;
+      if (!first) {
+        await this.close(managed, { release: true });
+        throw new ConnectTimeoutError();
+      }
+      if (first.state === 'connected') return { kind: 'connected' };
+      if (first.reason !== 'qr_ready' || !first.qr) throw new ConnectTimeoutError();
+      if (phoneNumber)
+        return {
+          kind: 'pairing_code',
+          pairingCode: await managed.session.requestPairingCode(phoneNumber),
+        };
+      return { kind: 'qr', qrCode: first.qr, qrCodeBase64: await QRCode.toDataURL(first.qr) };
+    });
+  }
+
+  /**
+   * `POST /api/instance/reconnect/:instance`: restarts the socket with the saved session.
+   * @throws NoSavedSessionError when never linked or logged out
+   */
+  async reconnect(instance: Instance): Promise<void> {
+    await this.withLock(instance.id, async () => {
+      if (!(await hasSavedSession(this.em, instance.id))) throw new NoSavedSessionError();
+      const existing = this.sessions.get(instance.id);
+      let lease = existing?.lease;
+      if (existing) await this.close(existing, { release: false });
+      lease ??= (await this.acquire(instance.id)) ?? undefined;
+      if (!lease) throw new SessionOwnedElsewhereError();
+      await this.open(instance, lease);
+    });
+  }
+
+  /**
+   * `DELETE /api/instance/logout/:instance`: unlinks the device (when connected), closes the
+   * socket and wipes the credentials; the instance becomes `loggedout` and never reconnects.
+   */
+  async logout(instance: Instance): Promise<void> {
+    await this.withLock(instance.id, async () => {
+      const managed = this.sessions.get(instance.id);
+      if (managed) {
+        try {
+          await managed.session.logout();
+        } finally {
+          await managed.store.clear().catch(() => undefined);
+          await managed.eventChain;
+          await this.close(managed, { release: true });
+        }
+      } else {
+        if ((await this.leases.holder(instance.id)) !== null)
+          throw new SessionOwnedElsewhereError();
+        await this.em
+          .fork()
+          .nativeUpdate(
+            SessionCredentials,
+            { instance: instance.id },
+            { credsCipher: null, registered: false },
+          );
+      }
+      const fresh = await this.em.fork().findOne(Instance, { id: instance.id });
+      if (fresh && fresh.state !== 'loggedout') {
+        await this.transition(instance.id, instance.name, fresh.state, {
+          state: 'loggedout',
+          reason: 'logged_out',
+        });
+      }
+    });
+  }
+
+  /** Logs out and stops before the instance is deleted (API.md delete "logs out first"). */
+  async forget(instance: Instance): Promise<void> {
+    if (this.sessions.has(instance.id) || (await hasSavedSession(this.em, instance.id))) {
+      await this.logout(instance).catch((error: unknown) =>
+        this.logger.warn(
+          `Logout before delete of ${instance.name} failed: ${(error as Error).message}`,
+        ),
+      );
+    }
+    const managed = this.sessions.get(instance.id);
+    if (managed) await this.close(managed, { release: true });
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private async withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(instanceId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(fn);
+    this.locks.set(instanceId, run);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(instanceId) === run) this.locks.delete(instanceId);
+    }
+  }
+
+  /** Takes the lease and the write fence for this process, or `null` when another owner holds it. */
+  private async acquire(instanceId: string): Promise<SessionLease | null> {
+    const lease = await this.leases.acquire(instanceId);
+    if (!lease) return null;
+    if (!(await claimFence(this.em, instanceId, lease.fencingToken))) {
+      await this.leases.release(lease);
+      return null;
+    }
+    return lease;
+  }
+
+  /**
+   * Creates the engine session for `instance` under `lease` and starts it; `beforeStart` sees
+   * the session before any event can be emitted.
+   */
+  private async open(
+    instance: Instance,
+    lease: SessionLease,
+    beforeStart?: (session: WhatsAppSession) => void,
+  ): Promise<ManagedSession> {
+    let settings, proxy;
+    try {
+      settings = await this.settings.get(instance);
+      proxy = await this.proxies.credentials(instance);
+    } catch (error) {
+      await this.leases.release(lease).catch(() => undefined);
+      throw error;
+    }
+    const sandboxUrl = this.config.get('session.sandboxUrl', { infer: true });
+    const store = new DatabaseAuthStateStore(this.em, this.box, instance.id, lease.fencingToken);
+    const session = createBaileysSession({
+      store,
+      logger: this.engineLogger.child({ instance: instance.name }),
+      waVersion: this.config.get('session.waVersion', { infer: true }),
+      browser: ['Wharf', 'Chrome', WHARF_VERSION],
+      proxyAgent: proxy ? createProxyAgent(proxy) : undefined,
+      markOnlineOnConnect: settings.keepOnlineStatus,
+      disableHistorySync: sandboxUrl ? true : settings.disableHistorySync,
+      sandbox: sandboxUrl
+        ? { wsUrl: sandboxUrl, rootPublicKey: SANDBOX_ROOT_PUBLIC_KEY }
+        : undefined,
+    });
+    const managed: ManagedSession = {
+      instanceId: instance.id,
+      name: instance.name,
+      session,
+      lease,
+      store,
+      state: instance.state,
+      failures: 0,
+      lastRenewAt: Date.now(),
+      renewTimer: setInterval(
+        () => void this.renew(managed),
+        Math.max(250, Math.floor(this.leases.ttlMs / 3)),
+      ),
+      eventChain: Promise.resolve(),
+      closed: false,
+    };
+    this.sessions.set(instance.id, managed);
+    session.on('connection', (event) =>
+      this.enqueue(managed, () => this.onConnection(managed, event)),
+    );
+    session.on('call', (event) => this.enqueue(managed, () => this.onCall(managed, event)));
+    session.on('profile', (event) => this.enqueue(managed, () => this.onProfile(managed, event)));
+    if (managed.state !== 'connecting') {
+      await this.transition(managed.instanceId, managed.name, managed.state, {
+        state: 'connecting',
+        reason: 'reconnecting',
+      });
+      managed.state = 'connecting';
+    }
+    beforeStart?.(session);
+    try {
+      await session.start();
+    } catch (error) {
+      await this.close(managed, { release: true });
+      throw error;
+    }
+    return managed;
+  }
+
+  private enqueue(managed: ManagedSession, work: () => Promise<void>): void {
+    managed.eventChain = managed.eventChain.then(work).catch((error: unknown) => {
+      this.logger.error(`Session event of ${managed.name} failed: ${(error as Error).message}`);
+    });
+  }
+
+  /** Stops the socket (credentials kept) and forgets it; optionally gives the lease up. */
+  private async close(managed: ManagedSession, options: { release: boolean }): Promise<void> {
+    if (!managed.closed) {
+      managed.closed = true;
+      clearInterval(managed.renewTimer);
+      clearTimeout(managed.reconnectTimer);
+      managed.session.removeAllListeners();
+      await managed.session.stop().catch((error: unknown) => {
+        this.logger.warn(`Stopping ${managed.name} failed: ${(error as Error).message}`);
+      });
+    }
+    if (this.sessions.get(managed.instanceId) === managed) this.sessions.delete(managed.instanceId);
+    if (options.release) await this.leases.release(managed.lease).catch(() => undefined);
+  }
+
+  private async renew(managed: ManagedSession): Promise<void> {
+    if (managed.closed) return;
+    try {
+      if (await this.leases.renew(managed.lease)) {
+        managed.lastRenewAt = Date.now();
+        return;
+      }
+      this.logger.warn(`Lease of ${managed.name} was lost: stopping its socket (D20)`);
+    } catch (error) {
+      if (Date.now() - managed.lastRenewAt < this.leases.ttlMs) return;
+      this.logger.warn(
+        `Lease of ${managed.name} could not be renewed for a full TTL: stopping (${(error as Error).message})`,
+      );
+    }
+    await this.close(managed, { release: false });
+  }
+
+  /**
+   * Starts every instance that should be connected and has no owner: on boot (restore) and
+   * periodically (takeover after an owner died), at most SESSION_RESTORE_PER_SECOND (D10).
+   */
+  private async reconcile(): Promise<void> {
+    if (this.reconciling || this.stopping) return;
+    this.reconciling = true;
+    try {
+      const em = this.em.fork();
+      const candidates = await em.find(
+        Instance,
+        {
+          state: { $in: ['connected', 'connecting'] },
+          id: { $in: await this.registeredInstanceIds() },
+        },
+        { orderBy: { id: 'asc' } },
+      );
+      const spacing = Math.ceil(
+        1000 / this.config.get('session.restorePerSecond', { infer: true }),
+      );
+      for (const instance of candidates) {
+        if (this.stopping) break;
+        if (this.sessions.has(instance.id) || this.locks.has(instance.id)) continue;
+        const started = await this.withLock(instance.id, async () => {
+          if (this.sessions.has(instance.id)) return false;
+          const lease = await this.acquire(instance.id);
+          if (!lease) return false;
+          this.logger.log(`Restoring session of ${instance.name}`);
+          await this.open(instance, lease);
+          return true;
+        }).catch((error: unknown) => {
+          this.logger.error(`Restoring ${instance.name} failed: ${(error as Error).message}`);
+          return false;
+        });
+        if (started) await new Promise((resolve) => setTimeout(resolve, spacing));
+      }
+    } catch (error) {
+      this.logger.warn(`Session reconcile failed: ${(error as Error).message}`);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async registeredInstanceIds(): Promise<string[]> {
+    const rows = await this.em
+      .fork()
+      .find(SessionCredentials, { registered: true }, { fields: ['instance'] });
+    return rows.map((row) => row.instance.id);
+  }
+
+  private async onConnection(managed: ManagedSession, event: ConnectionEvent): Promise<void> {
+    if (managed.closed) return;
+    const previous = managed.state;
+    managed.state = event.state;
+    await this.transition(managed.instanceId, managed.name, previous, event);
+    switch (event.state) {
+      case 'connected': {
+        managed.failures = 0;
+        const settings = await this.settings.get({ id: managed.instanceId });
+        if (settings.keepOnlineStatus)
+          await managed.session.sendPresence('available').catch(() => undefined);
+        return;
+      }
+      case 'disconnected':
+        if (event.retryable) this.scheduleReconnect(managed);
+        else await this.close(managed, { release: true });
+        return;
+      case 'loggedout':
+        await managed.store.clear().catch(() => undefined);
+        await this.close(managed, { release: true });
+        return;
+      case 'banned':
+        await this.close(managed, { release: true });
+        return;
+      case 'connecting':
+        return;
+    }
+  }
+
+  private scheduleReconnect(managed: ManagedSession): void {
+    managed.failures += 1;
+    const max = this.config.get('session.maxReconnectFailures', { infer: true });
+    if (managed.failures >= max) {
+      this.logger.warn(
+        `${managed.name} failed ${managed.failures} times in a row: no more reconnects (D10)`,
+      );
+      void this.close(managed, { release: true });
+      return;
+    }
+    const delay = reconnectDelayMs(
+      managed.failures,
+      this.config.get('session.reconnectBaseDelayMs', { infer: true }),
+      this.config.get('session.reconnectMaxDelayMs', { infer: true }),
+    );
+    clearTimeout(managed.reconnectTimer);
+    managed.reconnectTimer = setTimeout(() => {
+      this.withLock(managed.instanceId, async () => {
+        if (managed.closed || this.sessions.get(managed.instanceId) !== managed) return;
+        const previous = managed.state;
+        managed.state = 'connecting';
+        await this.transition(managed.instanceId, managed.name, previous, {
+          state: 'connecting',
+          reason: 'reconnecting',
+        });
+        try {
+          await managed.session.start();
+        } catch (error) {
+          this.logger.warn(`Reconnect of ${managed.name} failed: ${(error as Error).message}`);
+          this.scheduleReconnect(managed);
+        }
+      }).catch((error: unknown) => {
+        this.logger.error(`Reconnect of ${managed.name} failed: ${(error as Error).message}`);
+        if (!managed.closed) this.scheduleReconnect(managed);
+      });
+    }, delay);
+  }
+
+  /** Stores a state change on the instance and publishes `instance.state` (D7). */
+  private async transition(
+    instanceId: string,
+    name: string,
+    previous: InstanceState,
+    event: Pick<ConnectionEvent, 'state' | 'reason'> & Partial<ConnectionEvent>,
+  ): Promise<void> {
+    const changes: Partial<Instance> = { state: event.state, stateReason: event.reason };
+    if (event.jid) changes.numberJid = toUserJid(event.jid);
+    if (event.lid) changes.lid = toUserJid(event.lid);
+    if (event.state === 'loggedout') Object.assign(changes, { numberJid: null, lid: null });
+    await this.em.fork().nativeUpdate(Instance, { id: instanceId }, changes);
+    const data: InstanceStateData = {
+      instance: name,
+      state: event.state,
+      status: event.state,
+      reason: event.reason,
+      previousState: previous,
+      timestamp: new Date().toISOString(),
+    };
+    if (event.jid) data.jid = toUserJid(event.jid);
+    if (event.qr) {
+      data.qrCode = event.qr;
+      data.qrCodeBase64 = await QRCode.toDataURL(event.qr);
+    }
+    if (event.pairingCode) data.pairingCode = event.pairingCode;
+    await this.events.publish({ id: instanceId, name }, 'instance.state', data);
+  }
+
+  private async onCall(managed: ManagedSession, call: CallEvent): Promise<void> {
+    const publish = (action: string) =>
+      this.events.publish<CallUpdateData>(
+        { id: managed.instanceId, name: managed.name },
+        'call.update',
+        {
+          callId: call.id,
+          action,
+          from: call.callerPn ?? call.from,
+          isVideo: call.isVideo,
+          isGroup: call.isGroup,
+          timestamp: call.timestamp.toISOString(),
+        },
+      );
+    await publish(call.status);
+    if (call.status !== 'offer' || call.offline) return;
+    const settings = await this.settings.get({ id: managed.instanceId });
+    if (!settings.autoRejectCalls) return;
+    await managed.session.rejectCall(call.id, call.from);
+    await publish('rejected');
+    if (settings.callRejectMessage) {
+      // The reject message must not hold up this instance's event handling.
+      void managed.session
+        .sendText(call.callerPn ?? call.from, settings.callRejectMessage)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `Call reject message of ${managed.name} not sent: ${(error as Error).message}`,
+          );
+        });
+    }
+  }
+
+  private async onProfile(managed: ManagedSession, profile: ProfileEvent): Promise<void> {
+    await this.em
+      .fork()
+      .nativeUpdate(
+        Instance,
+        { id: managed.instanceId },
+        {
+          profileName: profile.name,
+          isBusiness: profile.isBusiness,
+          businessName: profile.isBusiness ? profile.name : null,
+        },
+      );
+  }
+
+  /** Applies changed settings to a live session (keepOnlineStatus: presence at once). */
+  private async applySettings(instanceId: string, changed: Record<string, unknown>): Promise<void> {
+    const managed = this.sessions.get(instanceId);
+    if (!managed || managed.session.state !== 'connected' || changed.keepOnlineStatus === undefined)
+      return;
+    await managed.session
+      .sendPresence(changed.keepOnlineStatus ? 'available' : 'unavailable')
+      .catch((error: unknown) => {
+        this.logger.warn(`Presence of ${managed.name} not applied: ${(error as Error).message}`);
+      });
+  }
+
+  /** Waits for the first `connection` event matching `predicate`, or `null` after `timeoutMs`. */
+  private waitFor(
+    session: WhatsAppSession,
+    timeoutMs: number,
+    predicate: (event: ConnectionEvent) => boolean,
+  ): Promise<ConnectionEvent | null> {
+    return new Promise((resolve) => {
+      const listener = (event: ConnectionEvent) => {
+        if (!predicate(event)) return;
+        clearTimeout(timer);
+        session.off('connection', listener);
+        resolve(event);
+      };
+      const timer = setTimeout(() => {
+        session.off('connection', listener);
+        resolve(null);
+      }, timeoutMs);
+      session.on('connection', listener);
+    });
+  }
+}

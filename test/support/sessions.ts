@@ -1,0 +1,84 @@
+/** Helpers for session e2e tests: Wharf in sandbox mode, state polling, the event log. */
+import { type Sandbox, startSandbox } from '@wharf/sandbox';
+
+import { EventLog } from '../../src/modules/events/entities/event-log.entity';
+import { Api } from './http';
+import { waitUntil } from './wait';
+import type { WharfHandle } from './wharf';
+
+export { Sandbox };
+
+/** Starts the sandbox on free ports (short call timeout for tests). */
+export function startTestSandbox(): Promise<Sandbox> {
+  return startSandbox({ port: 0, controlPort: 0, callTimeoutMs: 10_000 });
+}
+
+/** Environment that points Wharf at `sandbox` with fast reconnects and a short lease. */
+export function sandboxEnv(
+  sandbox: Sandbox,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    WA_SANDBOX_URL: sandbox.wsUrl,
+    SESSION_RECONNECT_BASE_DELAY_MS: '200',
+    SESSION_RECONNECT_MAX_DELAY_MS: '2000',
+    SESSION_LEASE_TTL_MS: '3000',
+    ...extra,
+  };
+}
+
+/** The instance's item from `GET /api/instance/list`. */
+export async function instanceItem(api: Api, token: string, name: string): Promise<any> {
+  const res = await api.get(`/api/instance/list?instanceName=${encodeURIComponent(name)}`, {
+    token,
+  });
+  return res.body.instances?.[0];
+}
+
+/** Waits until the instance reports `state`. */
+export async function waitForState(
+  api: Api,
+  token: string,
+  name: string,
+  state: string,
+  timeoutMs = 20_000,
+): Promise<any> {
+  return waitUntil(
+    `${name} to be ${state}`,
+    async () => {
+      const item = await instanceItem(api, token, name);
+      return item?.status === state ? item : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** `instance.state` events of an instance, oldest first, as `state/reason`. */
+export async function stateEvents(wharf: WharfHandle, instanceId: string): Promise<string[]> {
+  const orm = await wharf.orm();
+  const rows = await orm.em
+    .fork()
+    .find(EventLog, { instance: instanceId, event: 'instance.state' }, { orderBy: { id: 'asc' } });
+  return rows.map((row) => `${String(row.data.state)}/${String(row.data.reason)}`);
+}
+
+/** All events of an instance, oldest first. */
+export async function allEvents(wharf: WharfHandle, instanceId: string): Promise<EventLog[]> {
+  const orm = await wharf.orm();
+  return orm.em.fork().find(EventLog, { instance: instanceId }, { orderBy: { id: 'asc' } });
+}
+
+/** Connects `name` by QR with the sandbox phone `number`; returns the connected list item. */
+export async function linkByQr(
+  api: Api,
+  sandbox: Sandbox,
+  token: string,
+  name: string,
+  number: string,
+): Promise<any> {
+  const connect = await api.get(`/api/instance/connect/${encodeURIComponent(name)}`, { token });
+  if (connect.status !== 200 || !connect.body.qrCode)
+    throw new Error(`connect failed: ${connect.status} ${connect.text}`);
+  await sandbox.link(number, connect.body.qrCode);
+  return waitForState(api, token, name, 'connected');
+}
