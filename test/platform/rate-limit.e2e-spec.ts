@@ -263,3 +263,32 @@ describe('Redis unreachable (D5 fail open)', () => {
     });
   });
 });
+
+describe('malformed JSON after authentication and rate limiting', () => {
+  let wharf: WharfHandle;
+  beforeAll(async () => {
+    wharf = await startWharf();
+  });
+  afterAll(() => wharf.close());
+
+  it('answers 401 without a token and 400 Invalid request body with one, both with rate-limit headers', async () => {
+    const api = new Api(wharf.url);
+    const anonymous = await api.post('/api/instance/new', { rawBody: '{bad' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.message).toBe('Missing token in header');
+    const account = await api.post('/api/admin/accounts', {
+      token: wharf.adminToken,
+      body: { name: 'J' },
+    });
+    const res = await api.post('/api/instance/new', {
+      token: account.body.account.token,
+      rawBody: '{bad',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      success: false,
+      error: { message: 'Invalid request body', code: 'INVALID_BODY' },
+    });
+    expect(res.headers.get('x-ratelimit-limit')).toBeTruthy();
+  });
+});

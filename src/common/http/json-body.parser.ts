@@ -1,11 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 
-import { InvalidBodyError } from '../errors';
+/**
+ * Stands in for a body that is not valid JSON. Parsing does not fail the request, so that
+ * authentication and rate limiting answer first; the validation pipe then refuses it with
+ * 400 `Invalid request body` on every route that reads a body.
+ */
+export const MALFORMED_BODY = Object.freeze({ __wharfMalformedJson: true });
 
 /**
  * Replaces Fastify's JSON parser so that an empty body with `Content-Type: application/json`
- * (common from clients on GET/DELETE) counts as no body, while malformed JSON answers
- * 400 `Invalid request body` (API.md §3.1). Prototype-poisoning protection stays Fastify's own.
+ * (common from clients on GET/DELETE) counts as no body, while malformed JSON becomes
+ * {@link MALFORMED_BODY} (API.md §3.1 `Invalid request body`). Prototype-poisoning protection
+ * stays Fastify's own.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -17,7 +23,7 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
       return;
     }
     void parse(request, text, (error, value) => {
-      if (error) done(new InvalidBodyError(), undefined);
+      if (error) done(null, MALFORMED_BODY);
       else done(null, value);
     });
   });

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 
 import { ErrorDetail, InvalidBodyError, ValidationFailedError } from '../errors';
+import { MALFORMED_BODY } from '../http/json-body.parser';
 import { isSpecLiteral } from './spec-literals';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -46,6 +47,7 @@ export class WharfValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === MALFORMED_BODY) throw new InvalidBodyError();
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
       if (value === undefined || value === null || value === '') value = {};
       if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidBodyError();

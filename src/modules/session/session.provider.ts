@@ -534,17 +534,15 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async onProfile(managed: ManagedSession, profile: ProfileEvent): Promise<void> {
-    await this.em
-      .fork()
-      .nativeUpdate(
-        Instance,
-        { id: managed.instanceId },
-        {
-          profileName: profile.name,
-          isBusiness: profile.isBusiness,
-          businessName: profile.isBusiness ? profile.name : null,
-        },
-      );
+    await this.em.fork().nativeUpdate(
+      Instance,
+      { id: managed.instanceId },
+      {
+        profileName: profile.name,
+        isBusiness: profile.isBusiness,
+        businessName: profile.isBusiness ? profile.name : null,
+      },
+    );
   }
 
   /** Applies changed settings to a live session (keepOnlineStatus: presence at once). */
