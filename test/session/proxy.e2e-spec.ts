@@ -1,0 +1,139 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+
+import { createAccount, createInstance } from '../support/fixtures';
+import { Api } from '../support/http';
+import {
+  linkByQr,
+  type Sandbox,
+  sandboxEnv,
+  startTestSandbox,
+  waitForState,
+} from '../support/sessions';
+import { startWharf, type WharfHandle } from '../support/wharf';
+
+const USER = 'wharf-user';
+const PASSWORD = 'pr0xy p@ss';
+
+function listen(server: NetServer): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
+  let sandbox: Sandbox;
+  let wharf: WharfHandle;
+  let api: Api;
+  let ta: string;
+  let sandboxPort: string;
+  const servers: NetServer[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+    sandboxPort = new URL(sandbox.wsUrl).port;
+    wharf = await startWharf({ env: sandboxEnv(sandbox) });
+    api = new Api(wharf.url);
+    ta = (await createAccount(wharf)).token;
+  });
+  afterAll(async () => {
+    await wharf.close();
+    await sandbox.close();
+    for (const server of servers) server.close();
+  });
+
+  it('connects through a SOCKS5 proxy with credentials', async () => {
+    const socks = (await import('simple-socks')).default;
+    const tunnels: string[] = [];
+    const logins: string[] = [];
+    const server = socks.createServer({
+      authenticate: (
+        username: string,
+        password: string,
+        _socket: unknown,
+        callback: (error?: Error) => void,
+      ) => {
+        logins.push(username);
+        callback(username === USER && password === PASSWORD ? undefined : new Error('denied'));
+      },
+    });
+    server.on('proxyConnect', (info: { address: string; port: number }) =>
+      tunnels.push(`${info.address}:${info.port}`),
+    );
+    servers.push(server);
+    const port = await listen(server);
+    await createInstance(wharf, ta, 'via-socks', {
+      proxyHost: '127.0.0.1',
+      proxyPort: String(port),
+      proxyProtocol: 'socks5',
+      proxyUsername: USER,
+      proxyPassword: PASSWORD,
+    });
+    await linkByQr(
+      api,
+      sandbox,
+      ta,
+      'via-socks',
+      sandbox.createPhone('5511966600001', 'Socks').number,
+    expect(tunnels).toContain(`127.0.0.1:${sandboxPort}`);
+    expect(logins).toContain(USER);
+    expect(tunnels).toContain(sandboxPort);
+  });
+
+  it('connects through an HTTP CONNECT proxy with credentials', async () => {
+    const { createProxy } = await import('proxy');
+    const tunnels: string[] = [];
+    const server: Server = createProxy(createServer());
+    const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+    (
+      server as Server & {
+        authenticate: (req: { headers: Record<string, string | undefined> }) => boolean;
+      }
+    ).authenticate = (req) => req.headers['proxy-authorization'] === expected;
+    server.on('connect', (req: { url?: string }) => tunnels.push(req.url ?? ''));
+    servers.push(server);
+    const port = await listen(server);
+    await createInstance(wharf, ta, 'via-http', {
+      proxyHost: '127.0.0.1',
+      proxyPort: String(port),
+      proxyProtocol: 'http',
+      proxyUsername: USER,
+      proxyPassword: PASSWORD,
+    });
+    await linkByQr(
+      api,
+      sandbox,
+      ta,
+      'via-http',
+      sandbox.createPhone('5511966600002', 'Http').number,
+    );
+    expect(tunnels).toContain(`127.0.0.1:${sandboxPort}`);
+  });
+
+  it('applies a proxy change only on the next reconnect', async () => {
+    const socks = (await import('simple-socks')).default;
+    let tunnels = 0;
+    const server = socks.createServer({});
+    server.on('proxyConnect', () => (tunnels += 1));
+    servers.push(server);
+    const port = await listen(server);
+    await createInstance(wharf, ta, 'later-proxy');
+    await linkByQr(
+      api,
+      sandbox,
+      ta,
+      'later-proxy',
+      sandbox.createPhone('5511966600003', 'Later').number,
+    );
+    expect(tunnels).toBe(0);
+    const set = await api.post('/api/instance/proxy/later-proxy', {
+      token: ta,
+      body: { enabled: true, host: '127.0.0.1', port: String(port), protocol: 'socks5' },
+    });
+    expect(set.status).toBe(200);
+    expect(tunnels).toBe(0);
+    expect((await api.post('/api/instance/reconnect/later-proxy', { token: ta })).status).toBe(200);
+    await waitForState(api, ta, 'later-proxy', 'connected');
+    expect(tunnels).toBeGreaterThan(0);
+  });
+});
