@@ -75,9 +75,9 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
       ta,
       'via-socks',
       sandbox.createPhone('5511966600001', 'Socks').number,
-    expect(tunnels).toContain(`127.0.0.1:${sandboxPort}`);
+    );
     expect(logins).toContain(USER);
-    expect(tunnels).toContain(sandboxPort);
+    expect(tunnels).toContain(`127.0.0.1:${sandboxPort}`);
   });
 
   it('connects through an HTTP CONNECT proxy with credentials', async () => {
