@@ -8,8 +8,7 @@ import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AuthGuard } from './common/auth/auth.guard';
-import { AuthService } from './common/auth/auth.service';
-import { AuthFailureLimiter } from './common/auth/auth-failure-limiter';
+import { AuthModule } from './common/auth/auth.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { loggerOptions } from './common/http/logger.options';
@@ -41,6 +40,7 @@ import { InstanceModule } from './modules/instance/instance.module';
       }),
     }),
     CryptoModule,
+    AuthModule,
     MetricsModule,
     EventsModule,
     HealthModule,
@@ -48,8 +48,6 @@ import { InstanceModule } from './modules/instance/instance.module';
     AccountModule,
   ],
   providers: [
-    AuthService,
-    AuthFailureLimiter,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_PIPE, useClass: WharfValidationPipe },

@@ -24,6 +24,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** TRUST_PROXY: take the client address from `X-Forwarded-For` (behind a load balancer). */
   trustProxy: boolean;
+  /** WS_HEARTBEAT_MS: server ping interval of the event WebSocket; two missed pongs end it (D8). */
+  wsHeartbeatMs: number;
 }
 
 export function loadAppConfig(): AppConfig {
@@ -59,6 +61,7 @@ export function loadAppConfig(): AppConfig {
     docsEnabled: readBool('DOCS_ENABLED', true),
     bodyLimitBytes: readInt('BODY_LIMIT_BYTES', 100 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     trustProxy: readBool('TRUST_PROXY', false),
+    wsHeartbeatMs: readInt('WS_HEARTBEAT_MS', 30_000, 100, 600_000),
   };
 }
 

@@ -88,6 +88,13 @@ const INSTANCE_ROUTES: RouteSpec[] = [
     kinds: ['account', 'instance'],
     body: S3_BODY,
   },
+  {
+    method: 'POST',
+    route: '/api/events/websocket/:instance',
+    kinds: ['account', 'instance'],
+    body: { enabled: true, events: ['call.update'] },
+  },
+  { method: 'GET', route: '/api/events/getWebsocket/:instance', kinds: ['account', 'instance'] },
 ];
 
 /** Routes without an instance in the path. `:id` is account Y's id. */
@@ -208,7 +215,9 @@ describe('ownership matrix (API.md §1.2, D3, D4, D24)', () => {
     accountX = await createAccount(wharf, 'Account X');
     accountY = await createAccount(wharf, 'Account Y');
     accountZ = await createAccount(wharf, 'Account Z');
-    instances.alpha = await createInstance(wharf, accountX.token, 'alpha');
+    instances.alpha = await createInstance(wharf, accountX.token, 'alpha', {
+      websocketEnabled: true,
+    });
     instances.beta = await createInstance(wharf, accountX.token, 'beta');
     instances.yankee = await createInstance(wharf, accountY.token, 'yankee');
     // Y also has an instance called "alpha": names are unique per account only (D4).

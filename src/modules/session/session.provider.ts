@@ -133,14 +133,17 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       }
       const timeoutMs = this.config.get('session.connectTimeoutMs', { infer: true });
       let firstEvent: Promise<ConnectionEvent | null> = Promise.resolve(null);
-      const managed = await this.open(instance, lease, (session) => {
-        firstEvent = this.waitFor(
-          session,
-          timeoutMs,
-          (event) =>
-            ['qr_ready', 'connected'].includes(event.reason) ||
-            ['loggedout', 'banned', 'disconnected'].includes(event.state),
-        );
+      const managed = await this.open(instance, lease, {
+        announce: false,
+        beforeStart: (session) => {
+          firstEvent = this.waitFor(
+            session,
+            timeoutMs,
+            (event) =>
+              ['qr_ready', 'connected'].includes(event.reason) ||
+              ['loggedout', 'banned', 'disconnected'].includes(event.state),
+          );
+        },
       });
       const first = await firstEvent;
       if (!first) {
@@ -170,7 +173,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       if (existing) await this.close(existing, { release: false });
       lease ??= (await this.acquire(instance.id)) ?? undefined;
       if (!lease) throw new SessionOwnedElsewhereError();
-      await this.open(instance, lease);
+      await this.open(instance, lease, { announce: true });
     });
   }
 
@@ -254,7 +257,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private async open(
     instance: Instance,
     lease: SessionLease,
-    beforeStart?: (session: WhatsAppSession) => void,
+    options: { announce: boolean; beforeStart?: (session: WhatsAppSession) => void },
   ): Promise<ManagedSession> {
     let settings, proxy;
     try {
@@ -300,14 +303,15 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     );
     session.on('call', (event) => this.enqueue(managed, () => this.onCall(managed, event)));
     session.on('profile', (event) => this.enqueue(managed, () => this.onProfile(managed, event)));
-    if (managed.state !== 'connecting') {
+    // Restores and reconnects announce themselves; a fresh link is announced by its QR or code.
+    if (options.announce && managed.state !== 'connecting') {
       await this.transition(managed.instanceId, managed.name, managed.state, {
         state: 'connecting',
         reason: 'reconnecting',
       });
       managed.state = 'connecting';
     }
-    beforeStart?.(session);
+    options.beforeStart?.(session);
     try {
       await session.start();
     } catch (error) {
@@ -383,7 +387,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
           const lease = await this.acquire(instance.id);
           if (!lease) return false;
           this.logger.log(`Restoring session of ${instance.name}`);
-          await this.open(instance, lease);
+          await this.open(instance, lease, { announce: true });
           return true;
         }).catch((error: unknown) => {
           this.logger.error(`Restoring ${instance.name} failed: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 
+import { DomainError, OperationFailedError } from '../../common/errors';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { WebsocketSummaryDto } from './dto/websocket-config.dto';
@@ -15,6 +16,20 @@ export interface WebsocketInput {
 export function toWebsocketSummary(row: WebsocketConfig | null | undefined): WebsocketSummaryDto {
   if (!row?.enabled) return { enabled: false, events: [], mediaBase64: false };
   return { enabled: true, events: [...row.events], mediaBase64: row.mediaBase64 };
+}
+
+/** 404 of API.md `getWebsocket`: the config was never set. */
+export class WebsocketNotConfiguredError extends DomainError {
+  static readonly status = HttpStatus.NOT_FOUND;
+  static readonly code = 'WEBSOCKET_NOT_CONFIGURED';
+  static readonly literal = 'WebSocket not configured for this instance';
+  constructor() {
+    super(
+      HttpStatus.NOT_FOUND,
+      WebsocketNotConfiguredError.code,
+      WebsocketNotConfiguredError.literal,
+    );
+  }
 }
 
 /** The WebSocket config of an instance (API.md §3.9, D8). */
@@ -39,6 +54,39 @@ export class WebsocketConfigService {
       input.enabled && Array.isArray(input.events) ? [...new Set(input.events as string[])] : [];
     row.mediaBase64 = input.enabled && input.mediaBase64 === true;
     return row;
+  }
+
+  /**
+   * The stored config. @throws WebsocketNotConfiguredError when never set,
+   * OperationFailedError `Failed to get websocket configuration`
+   */
+  async read(instance: Instance): Promise<WebsocketSummaryDto> {
+    let row: WebsocketConfig | null;
+    try {
+      row = await this.em.findOne(WebsocketConfig, { instance });
+    } catch (error) {
+      throw new OperationFailedError('Failed to get websocket configuration', error);
+    }
+    if (!row) throw new WebsocketNotConfiguredError();
+    return toWebsocketSummary(row);
+  }
+
+  /** Creates or overwrites the config from the route body (`enabled` defaults to true). */
+  async set(
+    instance: Instance,
+    input: { enabled?: boolean; events?: string[]; mediaBase64?: boolean },
+  ): Promise<WebsocketSummaryDto> {
+    try {
+      const row = await this.apply(instance, {
+        enabled: input.enabled ?? true,
+        events: input.events,
+        mediaBase64: input.mediaBase64,
+      });
+      await this.em.flush();
+      return toWebsocketSummary(row);
+    } catch (error) {
+      throw new OperationFailedError('Failed to get instance', error);
+    }
   }
 
   async summaries(instances: Instance[]): Promise<Map<string, WebsocketSummaryDto>> {

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 
+import { EventStreamGateway } from './event-stream.gateway';
+import { WebsocketConfigController } from './websocket-config.controller';
 import { WebsocketConfigService } from './websocket-config.service';
 
-@Module({ providers: [WebsocketConfigService], exports: [WebsocketConfigService] })
+@Module({
+  controllers: [WebsocketConfigController],
+  providers: [WebsocketConfigService, EventStreamGateway],
+  exports: [WebsocketConfigService],
+})
 export class WebsocketModule {}

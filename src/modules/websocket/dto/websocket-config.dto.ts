@@ -1,6 +1,36 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
 
 import { EVENT_NAMES } from '../../events/event-names';
+
+/** `POST /api/events/websocket/:instance` (API.md §3.9). */
+export class SetWebsocketDto {
+  /** `false` clears `events` and `mediaBase64`; open sockets stay open, new upgrades are refused. */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: true, example: true })
+  enabled?: boolean;
+
+  /** Subset of the six event names; empty or omitted = all. */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(EVENT_NAMES, { each: true, message: `events must contain only ${EVENT_NAMES.join(', ')}` })
+  @ApiProperty({
+    required: false,
+    enum: EVENT_NAMES,
+    enumName: 'EventName',
+    isArray: true,
+    example: ['message.exchange'],
+  })
+  events?: string[];
+
+  /** Adds `media.base64` to `message.exchange` frames. */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: false, example: false })
+  mediaBase64?: boolean;
+}
 
 export class WebsocketSummaryDto {
   @ApiProperty({ example: true })
@@ -17,4 +47,12 @@ export class WebsocketSummaryDto {
   /** Set when the inline block of instance creation was refused (the instance is still created). */
   @ApiProperty({ required: false, example: 'websocketEvents has unknown event names: foo' })
   error?: string;
+}
+
+export class WebsocketConfigResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'WebSocket configuration retrieved' })
+  message: string;
+  websocket: WebsocketSummaryDto;
 }

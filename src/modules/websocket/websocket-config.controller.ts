@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InvalidBodyError, OperationFailedError, ValidationFailedError } from '../../common/errors';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
+import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import type { Instance } from '../instance/entities/instance.entity';
+import { SetWebsocketDto, WebsocketConfigResponseDto } from './dto/websocket-config.dto';
+import { WebsocketConfigService, WebsocketNotConfiguredError } from './websocket-config.service';
+
+const EXAMPLE = { enabled: true, events: ['message.exchange'], mediaBase64: false };
+
+/** WebSocket configuration routes of API.md §3.9 (mind the spelling `getWebsocket`). */
+@ApiTags('Events')
+@Controller('api/events')
+export class WebsocketConfigController {
+  constructor(private readonly websockets: WebsocketConfigService) {}
+
+  @Post('websocket/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Enable or disable the WebSocket and set its filter',
+    description:
+      'One config per instance; it does not open a connection. `enabled: false` clears `events` and `mediaBase64`: open sockets stay open, new upgrades are refused.',
+    type: WebsocketConfigResponseDto,
+    example: { success: true, message: 'WebSocket configuration updated', websocket: EXAMPLE },
+  })
+  @ApiErrors(InvalidBodyError, ValidationFailedError, {
+    ...OperationFailedError,
+    literal: 'Failed to get instance',
+    name: 'GetInstanceFailed',
+  })
+  async set(
+    @InstanceParam() instance: Instance,
+    @Body() body: SetWebsocketDto,
+  ): Promise<WebsocketConfigResponseDto> {
+    return {
+      success: true,
+      message: 'WebSocket configuration updated',
+      websocket: await this.websockets.set(instance, body),
+    };
+  }
+
+  @Get('getWebsocket/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Read the WebSocket config',
+    description:
+      'A disabled config answers `{"enabled": false, "events": [], "mediaBase64": false}`; a config never set answers 404.',
+    type: WebsocketConfigResponseDto,
+    example: { success: true, message: 'WebSocket configuration retrieved', websocket: EXAMPLE },
+  })
+  @ApiErrors(WebsocketNotConfiguredError, {
+    ...OperationFailedError,
+    literal: 'Failed to get websocket configuration',
+    name: 'GetWebsocketFailed',
+  })
+  async get(@InstanceParam() instance: Instance): Promise<WebsocketConfigResponseDto> {
+    return {
+      success: true,
+      message: 'WebSocket configuration retrieved',
+      websocket: await this.websockets.read(instance),
+    };
+  }
+}
