@@ -57,10 +57,10 @@ describe('a browser client on the WebSocket stream (D8)', () => {
       const tab = await browser.newPage();
       await tab.goto(pageUrl);
       const wsUrl = `${wharf.url.replace(/^http/, 'ws')}/ws/browser?token=${encodeURIComponent(instance.token)}`;
-      expect(await tab.evaluate((url) => (window as any).openStream(url), wsUrl)).toBe('open');
+      expect(await tab.evaluate((url) => (globalThis as any).openStream(url), wsUrl)).toBe('open');
       const refused = await tab.evaluate(
         (url) =>
-          (window as any).openStream(url).then(
+          (globalThis as any).openStream(url).then(
             () => 'open',
             () => 'refused',
           ),
@@ -71,12 +71,12 @@ describe('a browser client on the WebSocket stream (D8)', () => {
         (await new Api(wharf.url).get('/api/instance/connect/browser', { token: ta })).body.status,
       ).toBe('qr');
       await tab.waitForFunction(
-        () => (window as any).frames.some((f: any) => f.event === 'instance.state'),
+        () => (globalThis as any).frames.some((f: any) => f.event === 'instance.state'),
         undefined,
         { timeout: 15_000 },
       );
       const frame = await tab.evaluate(() =>
-        (window as any).frames.find((f: any) => f.event === 'instance.state'),
+        (globalThis as any).frames.find((f: any) => f.event === 'instance.state'),
       );
       expect(frame).toMatchObject({
         event: 'instance.state',

@@ -25,15 +25,19 @@ export class DomainError extends Error {
   }
 }
 
-/** Declares a DomainError subclass with a fixed status, code and message (for OpenAPI too). */
-interface FixedErrorClass {
+/** A DomainError subclass with a fixed status, code and message (for OpenAPI too). */
+export interface FixedErrorClass {
   new (): DomainError;
   readonly status: HttpStatus;
   readonly code: string;
   readonly literal: string;
 }
 
-function fixedError(status: HttpStatus, code: string, literal: string): FixedErrorClass {
+/**
+ * Declares a DomainError subclass with a fixed status, stable code and API.md literal:
+ * `export class XError extends fixedError(HttpStatus.NOT_FOUND, 'X_NOT_FOUND', 'X not found') {}`.
+ */
+export function fixedError(status: HttpStatus, code: string, literal: string): FixedErrorClass {
   return class extends DomainError {
     static readonly status = status;
     static readonly code = code;

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
 import { HttpStatus, Injectable } from '@nestjs/common';
 
-import { DomainError, OperationFailedError } from '../../common/errors';
+import { fixedError, OperationFailedError } from '../../common/errors';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { WebsocketSummaryDto } from './dto/websocket-config.dto';
@@ -19,18 +19,11 @@ export function toWebsocketSummary(row: WebsocketConfig | null | undefined): Web
 }
 
 /** 404 of API.md `getWebsocket`: the config was never set. */
-export class WebsocketNotConfiguredError extends DomainError {
-  static readonly status = HttpStatus.NOT_FOUND;
-  static readonly code = 'WEBSOCKET_NOT_CONFIGURED';
-  static readonly literal = 'WebSocket not configured for this instance';
-  constructor() {
-    super(
-      HttpStatus.NOT_FOUND,
-      WebsocketNotConfiguredError.code,
-      WebsocketNotConfiguredError.literal,
-    );
-  }
-}
+export class WebsocketNotConfiguredError extends fixedError(
+  HttpStatus.NOT_FOUND,
+  'WEBSOCKET_NOT_CONFIGURED',
+  'WebSocket not configured for this instance',
+) {}
 
 /** The WebSocket config of an instance (API.md §3.9, D8). */
 @Injectable()
