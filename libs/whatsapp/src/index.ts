@@ -14,6 +14,7 @@ export {
   WhatsAppEngineError,
 } from './errors';
 export * from './jid';
+export type * from './messages';
 export { WhatsAppSession } from './session';
 export { TypedEventEmitter } from './typed-event-emitter';
 export type * from './types';

@@ -1,4 +1,5 @@
 import { NotSupportedByEngineError } from './errors';
+import type { OutgoingContent, SendOptions } from './messages';
 import { TypedEventEmitter } from './typed-event-emitter';
 import type {
   OwnPresence,
@@ -79,5 +80,22 @@ export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionE
    */
   sendText(_toJid: string, _text: string): Promise<SentMessage> {
     return Promise.reject(new NotSupportedByEngineError());
+  }
+
+  /**
+   * Sends `content` to `toJid` (a normalized JID), with a pre-generated id when given (D14),
+   * quoting and mentions. Throws `SessionNotConnectedError` when not connected.
+   */
+  sendMessage(
+    _toJid: string,
+    _content: OutgoingContent,
+    _options?: SendOptions,
+  ): Promise<SentMessage> {
+    return Promise.reject(new NotSupportedByEngineError());
+  }
+
+  /** A new message id in WhatsApp's format, for writing the row before sending (D14). */
+  generateMessageId(): string {
+    throw new NotSupportedByEngineError();
   }
 }

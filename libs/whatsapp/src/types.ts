@@ -1,3 +1,5 @@
+import type { InboundMessage, ReceiptEvent } from './messages';
+
 /**
  * Domain types of the engine port. Nothing here depends on Baileys: the adapter maps its
  * events to these shapes at the border (CONVENTIONS §10).
@@ -109,6 +111,8 @@ export type OwnPresence = 'available' | 'unavailable';
 export interface SentMessage {
   id: string;
   timestamp: Date;
+  /** The engine message as JSON (to store, and to quote it later). */
+  raw?: Record<string, unknown>;
 }
 
 /** Event map of {@link WhatsAppSession}. */
@@ -116,4 +120,8 @@ export interface WhatsAppSessionEvents {
   connection: ConnectionEvent;
   call: CallEvent;
   profile: ProfileEvent;
+  /** A message received, or sent by this account from another device (`fromMe`). */
+  message: InboundMessage;
+  /** Delivery/read/played receipts and server acks of messages. */
+  receipt: ReceiptEvent;
 }

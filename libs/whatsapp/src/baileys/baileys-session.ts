@@ -8,6 +8,7 @@ import type {
   UserFacingSocketConfig,
   WACallEvent,
   WACallUpdateType,
+  WAMessage,
   WASocket,
 } from 'baileys';
 import type { Level, Logger } from 'pino';
@@ -15,6 +16,7 @@ import type { Level, Logger } from 'pino';
 import type { AuthStateStore } from '../auth-state-store';
 import { PairingCodeUnavailableError, SessionNotConnectedError } from '../errors';
 import { normalizePhoneNumber } from '../jid';
+import type { OutgoingContent, ReceiptEvent, SendOptions } from '../messages';
 import { WhatsAppSession } from '../session';
 import type {
   CallEvent,
@@ -30,6 +32,7 @@ import type {
 import { loadStoreBackedAuth, type StoreBackedAuth } from './auth-state';
 import { classifyClose } from './close-reason';
 import { type BaileysModule, loadBaileys } from './loader';
+import { receiptStatusOf, timestampToDate, toInboundMessage } from './message-mapper';
 import { isSandboxRootTrusted, trustSandboxRoot } from './sandbox-trust';
 
 /** Options of {@link createBaileysSession}. Durations are milliseconds. */
@@ -101,6 +104,8 @@ const BUSINESS_PLATFORMS = new Set(['smba', 'smbi']);
 export class BaileysSession extends WhatsAppSession {
   private currentState: SessionState = 'disconnected';
   private current: SocketRun | null = null;
+  /** The loaded engine module (set by the first start). */
+  private baileys: BaileysModule | null = null;
   private auth: StoreBackedAuth | null = null;
   private starting: Promise<void> | null = null;
   private closing: Promise<void> = Promise.resolve();
@@ -215,6 +220,36 @@ export class BaileysSession extends WhatsAppSession {
     return { id, timestamp: timestampOf(sent.messageTimestamp) };
   }
 
+  override async sendMessage(
+    toJid: string,
+    content: OutgoingContent,
+    options: SendOptions = {},
+  ): Promise<SentMessage> {
+    const sock = this.connectedSocket();
+    const b = await loadBaileys();
+    const quoted = options.quoted
+      ? (JSON.parse(JSON.stringify(options.quoted), b.BufferJSON.reviver) as WAMessage)
+      : undefined;
+    const sent = await sock.sendMessage(
+      toJid,
+      { text: content.text, mentions: options.mentions },
+      { messageId: options.messageId, quoted },
+    );
+    const id = sent?.key.id;
+    if (!id) {
+      throw new Error('WhatsApp engine returned no message id');
+    }
+    const raw = JSON.parse(JSON.stringify(sent, b.BufferJSON.replacer)) as Record<string, unknown>;
+    return { id, timestamp: timestampOf(sent.messageTimestamp), raw };
+  }
+
+  override generateMessageId(): string {
+    if (!this.baileys) {
+      throw new SessionNotConnectedError();
+    }
+    return this.baileys.generateMessageIDV2(this.me?.jid);
+  }
+
   protected override listenerFailed(event: keyof WhatsAppSessionEvents, error: unknown): void {
     this.log.error({ err: error, event }, 'a session event listener threw');
   }
@@ -222,6 +257,7 @@ export class BaileysSession extends WhatsAppSession {
   private async open(): Promise<void> {
     await this.closing;
     const b = await loadBaileys();
+    this.baileys = b;
     const { sandbox } = this.options;
     if (sandbox) {
       await trustSandboxRoot(sandbox.rootPublicKey);
@@ -263,6 +299,63 @@ export class BaileysSession extends WhatsAppSession {
       this.onConnectionUpdate(b, run, update).catch((err: unknown) => {
         this.log.error({ err }, 'failed to handle a connection update');
       });
+    });
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      if (this.current !== run || (type !== 'notify' && type !== 'append')) {
+        return;
+      }
+      for (const message of messages) {
+        const raw = JSON.parse(JSON.stringify(message, b.BufferJSON.replacer)) as Record<
+          string,
+          unknown
+        >;
+        const event = toInboundMessage(message, this.me?.jid ?? null, raw);
+        if (event) {
+          this.emit('message', event);
+        }
+      }
+    });
+    sock.ev.on('messages.update', (updates) => {
+      if (this.current !== run) {
+        return;
+      }
+      for (const { key, update } of updates) {
+        const status = receiptStatusOf(update.status);
+        if (!key.id || !key.remoteJid || !status || !key.fromMe) {
+          continue;
+        }
+        this.emit('receipt', {
+          messageIds: [key.id],
+          chatJid: key.remoteJid,
+          participant: key.participant ?? null,
+          status,
+          timestamp: new Date(),
+        });
+      }
+    });
+    sock.ev.on('message-receipt.update', (receipts) => {
+      if (this.current !== run) {
+        return;
+      }
+      for (const { key, receipt } of receipts) {
+        if (!key.id || !key.remoteJid) {
+          continue;
+        }
+        const status: ReceiptEvent['status'] = receipt.playedTimestamp
+          ? 'played'
+          : receipt.readTimestamp
+            ? 'read'
+            : 'delivered';
+        this.emit('receipt', {
+          messageIds: [key.id],
+          chatJid: key.remoteJid,
+          participant: receipt.userJid ?? null,
+          status,
+          timestamp: timestampToDate(
+            receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp,
+          ),
+        });
+      }
     });
     sock.ev.on('call', (calls) => {
       if (this.current !== run) {
