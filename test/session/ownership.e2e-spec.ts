@@ -102,3 +102,58 @@ describe('session ownership across restarts and processes (D10, D20)', () => {
     await other.close();
   });
 });
+
+describe('session commands sent to a process that does not own the session', () => {
+  it('relays reconnect, connect and logout to the owner', async () => {
+    const sandbox = await startTestSandbox();
+    const db = await createThrowawayDatabase(TEST_DIALECT, 'wharf_relay');
+    const owner = await startWharf({ db, env: sandboxEnv(sandbox) });
+    const { ADMIN_TOKEN, ENCRYPTION_KEY, REDIS_KEY_PREFIX } = owner.env;
+    const other = await startWharf({
+      db,
+      env: { ...sandboxEnv(sandbox), ADMIN_TOKEN, ENCRYPTION_KEY, REDIS_KEY_PREFIX },
+    });
+    try {
+      const account = await createAccount(owner, 'Relay');
+      const instance = await createInstance(owner, account.token, 'relayed');
+      const phone = sandbox.createPhone('5511977700003', 'Relay');
+      await linkByQr(new Api(owner.url), sandbox, account.token, 'relayed', phone.number);
+      const api = new Api(other.url);
+      const before = (await stateEvents(owner, instance.id)).length;
+      const reconnect = await api.post('/api/instance/reconnect/relayed', {
+        token: instance.token,
+      });
+      expect(reconnect.body).toEqual({
+        success: true,
+        message: 'Reconnect initiated',
+        status: 'connecting',
+      });
+      await waitUntil('the owner to reconnect', async () =>
+        (await stateEvents(owner, instance.id)).slice(before).includes('connected/connected'),
+      );
+      const connect = await api.get('/api/instance/connect/relayed', { token: instance.token });
+      expect(connect.body).toEqual({
+        success: true,
+        message: 'Instance already connected',
+        status: 'connected',
+      });
+      const logout = await api.delete('/api/instance/logout/relayed', { token: instance.token });
+      expect(logout.body).toEqual({
+        success: true,
+        message: 'Instance logged out',
+        instance: { status: 'loggedout' },
+      });
+      await waitUntil(
+        'the phone to drop the device',
+        () => sandbox.listPhones().find((p) => p.number === phone.number)!.devices.length === 0,
+      );
+      const qr = await api.get('/api/instance/connect/relayed', { token: instance.token });
+      expect(qr.body).toMatchObject({ success: true, message: 'QR code generated', status: 'qr' });
+    } finally {
+      await other.close();
+      await owner.close();
+      await sandbox.close();
+      await db.drop();
+    }
+  });
+});

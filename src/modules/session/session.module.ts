@@ -4,12 +4,13 @@ import { ProxyModule } from '../proxy/proxy.module';
 import { SettingsModule } from '../settings/settings.module';
 import { SessionController } from './session.controller';
 import { SessionProvider } from './session.provider';
+import { SessionCommandRelay } from './session-command.relay';
 import { SessionLeaseService } from './session-lease.service';
 
 @Module({
   imports: [SettingsModule, ProxyModule],
   controllers: [SessionController],
-  providers: [SessionProvider, SessionLeaseService],
+  providers: [SessionProvider, SessionLeaseService, SessionCommandRelay],
   exports: [SessionProvider],
 })
 export class SessionModule {}

@@ -14,6 +14,7 @@ import pino from 'pino';
 import QRCode from 'qrcode';
 
 import { SecretBox } from '../../common/crypto';
+import { InstanceNotFoundError } from '../../common/errors';
 import { REDACTED_PATHS } from '../../common/http/logger.options';
 import type { AllConfig } from '../../config';
 import { WHARF_VERSION } from '../../version';
@@ -26,6 +27,7 @@ import { SettingsService } from '../settings/settings.service';
 import { claimFence, DatabaseAuthStateStore, hasSavedSession } from './database-auth-state.store';
 import { SessionCredentials } from './entities/session-credentials.entity';
 import { reconnectDelayMs } from './reconnect-policy';
+import { type SessionCommand, SessionCommandRelay } from './session-command.relay';
 import {
   ConnectTimeoutError,
   NoSavedSessionError,
@@ -82,7 +84,11 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     private readonly events: EventsService,
     private readonly settings: SettingsService,
     private readonly proxies: ProxyService,
+    private readonly relay: SessionCommandRelay,
   ) {
+    this.relay.serve(this.leases.ownerId, (op, instanceId, args) =>
+      this.runRelayed(op, instanceId, args),
+    );
     const level = this.config.get('app.logLevel', { infer: true });
     this.engineLogger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
     this.settings.onChange((instanceId, changed) => void this.applySettings(instanceId, changed));
@@ -120,10 +126,21 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
    * or for a pairing code when `phoneNumber` is given; an instance already connected answers so.
    * @throws ConnectTimeoutError (504) after CONNECT_TIMEOUT_MS, SessionOwnedElsewhereError (409)
    */
-  async connect(instance: Instance, phoneNumber?: string): Promise<ConnectResult> {
+  async connect(instance: Instance, phoneNumber?: string, relayed = false): Promise<ConnectResult> {
     return this.withLock(instance.id, async () => {
       const existing = this.sessions.get(instance.id);
       if (existing?.session.state === 'connected') return { kind: 'connected' };
+      const owner = existing || relayed ? null : await this.otherOwner(instance.id);
+      if (owner) {
+        const timeoutMs = this.config.get('session.connectTimeoutMs', { infer: true }) + 5_000;
+        return (await this.relay.send(
+          owner,
+          'connect',
+          instance.id,
+          { phoneNumber },
+          timeoutMs,
+        )) as ConnectResult;
+      }
       let lease = existing?.lease;
       if (existing) await this.close(existing, { release: false });
       lease ??= (await this.acquire(instance.id)) ?? undefined;
@@ -165,10 +182,15 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
    * `POST /api/instance/reconnect/:instance`: restarts the socket with the saved session.
    * @throws NoSavedSessionError when never linked or logged out
    */
-  async reconnect(instance: Instance): Promise<void> {
+  async reconnect(instance: Instance, relayed = false): Promise<void> {
     await this.withLock(instance.id, async () => {
       if (!(await hasSavedSession(this.em, instance.id))) throw new NoSavedSessionError();
       const existing = this.sessions.get(instance.id);
+      const owner = existing || relayed ? null : await this.otherOwner(instance.id);
+      if (owner) {
+        await this.relay.send(owner, 'reconnect', instance.id, {}, 30_000);
+        return;
+      }
       let lease = existing?.lease;
       if (existing) await this.close(existing, { release: false });
       lease ??= (await this.acquire(instance.id)) ?? undefined;
@@ -181,7 +203,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
    * `DELETE /api/instance/logout/:instance`: unlinks the device (when connected), closes the
    * socket and wipes the credentials; the instance becomes `loggedout` and never reconnects.
    */
-  async logout(instance: Instance): Promise<void> {
+  async logout(instance: Instance, relayed = false): Promise<void> {
     await this.withLock(instance.id, async () => {
       const managed = this.sessions.get(instance.id);
       if (managed) {
@@ -193,8 +215,12 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
           await this.close(managed, { release: true });
         }
       } else {
-        if ((await this.leases.holder(instance.id)) !== null)
-          throw new SessionOwnedElsewhereError();
+        const owner = await this.otherOwner(instance.id);
+        if (owner && !relayed) {
+          await this.relay.send(owner, 'logout', instance.id, {}, 30_000);
+          return;
+        }
+        if (owner) throw new SessionOwnedElsewhereError();
         await this.em
           .fork()
           .nativeUpdate(
@@ -227,6 +253,34 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  /** The owner id of another process holding the instance's lease, or `null`. */
+  private async otherOwner(instanceId: string): Promise<string | null> {
+    const holder = await this.leases.holder(instanceId);
+    return holder && holder !== this.leases.ownerId ? holder : null;
+  }
+
+  /** Runs a command another process relayed here because this process owns the session. */
+  private async runRelayed(
+    op: SessionCommand,
+    instanceId: string,
+    args: Record<string, unknown>,
+  ): Promise<unknown> {
+    const instance = await this.em.fork().findOne(Instance, { id: instanceId });
+    if (!instance) throw new InstanceNotFoundError();
+    switch (op) {
+      case 'connect':
+        return this.connect(
+          instance,
+          typeof args.phoneNumber === 'string' ? args.phoneNumber : undefined,
+          true,
+        );
+      case 'reconnect':
+        return this.reconnect(instance, true);
+      case 'logout':
+        return this.logout(instance, true);
+    }
+  }
 
   private async withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(instanceId) ?? Promise.resolve();
