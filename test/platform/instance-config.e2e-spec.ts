@@ -1,4 +1,9 @@
-import { createAccount, createInstance, InstanceFixture } from '../support/fixtures';
+import {
+  createAccount,
+  createInstance,
+  DEFAULT_SETTINGS,
+  InstanceFixture,
+} from '../support/fixtures';
 import { Api } from '../support/http';
 import { startWharf, WharfHandle } from '../support/wharf';
 
@@ -22,16 +27,7 @@ describe('settings, proxy and S3 of an instance (API.md §3.1)', () => {
       expect(res.body).toEqual({
         success: true,
         message: 'Settings retrieved successfully',
-        settings: {
-          autoRejectCalls: false,
-          callRejectMessage: '',
-          ignoreGroupMessages: false,
-          keepOnlineStatus: false,
-          autoReadMessages: false,
-          disableHistorySync: true,
-          ignoreStatus: false,
-          sendRatePerMinute: 0,
-        },
+        settings: DEFAULT_SETTINGS,
       });
     });
 

@@ -1,26 +1,12 @@
-import { createAccount, createInstance } from '../support/fixtures';
+import {
+  createAccount,
+  createInstance,
+  DEFAULT_SETTINGS,
+  NO_PROXY,
+  NO_S3,
+} from '../support/fixtures';
 import { Api, errorBody } from '../support/http';
 import { startWharf, WharfHandle } from '../support/wharf';
-
-const DEFAULT_SETTINGS = {
-  autoRejectCalls: false,
-  callRejectMessage: '',
-  ignoreGroupMessages: false,
-  keepOnlineStatus: false,
-  autoReadMessages: false,
-  disableHistorySync: true,
-  ignoreStatus: false,
-  sendRatePerMinute: 0,
-};
-const NO_PROXY = { enabled: false, host: null, port: null, protocol: null, username: null };
-const NO_S3 = {
-  enabled: false,
-  region: null,
-  bucket: null,
-  accessKey: null,
-  endpoint: null,
-  pathPrefix: null,
-};
 
 describe('instances (API.md §3.1, D3, D23)', () => {
   let wharf: WharfHandle;

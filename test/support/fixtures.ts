@@ -42,3 +42,24 @@ export async function createInstance(
   if (res.status !== 201) throw new Error(`instance creation failed: ${res.status} ${res.text}`);
   return { id: res.body.instance.id, name, token: res.body.instance.token };
 }
+
+/** What a new instance reports before anything is configured (API.md §3.1 defaults). */
+export const DEFAULT_SETTINGS = {
+  autoRejectCalls: false,
+  callRejectMessage: '',
+  ignoreGroupMessages: false,
+  keepOnlineStatus: false,
+  autoReadMessages: false,
+  disableHistorySync: true,
+  ignoreStatus: false,
+  sendRatePerMinute: 0,
+};
+export const NO_PROXY = { enabled: false, host: null, port: null, protocol: null, username: null };
+export const NO_S3 = {
+  enabled: false,
+  region: null,
+  bucket: null,
+  accessKey: null,
+  endpoint: null,
+  pathPrefix: null,
+};
