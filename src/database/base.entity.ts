@@ -1,4 +1,4 @@
-import { OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { v7 as uuidv7 } from 'uuid';
 
 /**
@@ -6,14 +6,12 @@ import { v7 as uuidv7 } from 'uuid';
  * can bind to the row id before the insert, D11) and creation/update times.
  */
 export abstract class BaseEntity {
-  [OptionalProps]?: 'createdAt' | 'updatedAt';
-
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Opt<Date> = new Date();
 
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  updatedAt: Opt<Date> = new Date();
 }

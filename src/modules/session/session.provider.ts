@@ -6,7 +6,9 @@ import {
   type CallEvent,
   type ConnectionEvent,
   createBaileysSession,
+  type InboundMessage,
   type ProfileEvent,
+  type ReceiptEvent,
   toUserJid,
   type WhatsAppSession,
 } from '@wharf/whatsapp';
@@ -34,6 +36,22 @@ import {
   SessionOwnedElsewhereError,
 } from './session-errors';
 import { type SessionLease, SessionLeaseService } from './session-lease.service';
+
+/** A message or receipt of a session, as the engine port reports it. */
+export type SessionTraffic =
+  { kind: 'message'; message: InboundMessage } | { kind: 'receipt'; receipt: ReceiptEvent };
+
+/** The instance a piece of traffic belongs to; `ownJid` is the linked device's JID. */
+export interface TrafficOwner {
+  id: string;
+  name: string;
+  ownJid: string | null;
+}
+
+export type SessionTrafficListener = (
+  instance: TrafficOwner,
+  traffic: SessionTraffic,
+) => Promise<void>;
 
 /** What `connect` answers (D9). */
 export type ConnectResult =
@@ -71,6 +89,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(SessionProvider.name);
   private readonly engineLogger: pino.Logger;
   private readonly sessions = new Map<string, ManagedSession>();
+  private readonly traffic = new Set<SessionTrafficListener>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling = false;
@@ -109,6 +128,15 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     await Promise.allSettled(
       [...this.sessions.values()].map((managed) => this.close(managed, { release: true })),
     );
+  }
+
+  /**
+   * Subscribes to the messages and receipts of every session this process owns, delivered in
+   * order per instance (messaging ingestion). Returns the unsubscribe function.
+   */
+  onTraffic(listener: SessionTrafficListener): () => void {
+    this.traffic.add(listener);
+    return () => this.traffic.delete(listener);
   }
 
   /** Whether this process runs the instance's socket now. */
@@ -357,6 +385,12 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     );
     session.on('call', (event) => this.enqueue(managed, () => this.onCall(managed, event)));
     session.on('profile', (event) => this.enqueue(managed, () => this.onProfile(managed, event)));
+    session.on('message', (event) =>
+      this.enqueue(managed, () => this.toTraffic(managed, { kind: 'message', message: event })),
+    );
+    session.on('receipt', (event) =>
+      this.enqueue(managed, () => this.toTraffic(managed, { kind: 'receipt', receipt: event })),
+    );
     // Restores and reconnects announce themselves; a fresh link is announced by its QR or code.
     if (options.announce && managed.state !== 'connecting') {
       await this.transition(managed.instanceId, managed.name, managed.state, {
@@ -589,6 +623,15 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
           );
         });
     }
+  }
+
+  private async toTraffic(managed: ManagedSession, traffic: SessionTraffic): Promise<void> {
+    const owner = {
+      id: managed.instanceId,
+      name: managed.name,
+      ownJid: managed.session.me?.jid ?? null,
+    };
+    for (const listener of this.traffic) await listener(owner, traffic);
   }
 
   private async onProfile(managed: ManagedSession, profile: ProfileEvent): Promise<void> {
