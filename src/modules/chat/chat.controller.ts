@@ -14,6 +14,7 @@ import {
   MessageIdQueryRequiredError,
   MessageIdRequiredError,
   MessageNotFoundError,
+  MessageOfOtherInstanceError,
   MessageStoreService,
 } from './message-store.service';
 
