@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 
 import type { BaileysModule } from './baileys-loader';
 import { frame, FrameReader, NoiseResponder } from './noise';
-import type { CompanionDevice, Phone } from './state';
+import type { Device, Phone } from './state';
 
 /** What the chat server does with a connection at each step of its life. */
 export interface ChatConnectionHandler {
@@ -35,7 +35,7 @@ export class ChatConnection {
   /** Registration payload, for a client that is not linked yet. */
   registration?: proto.IClientPayload;
   /** The phone and companion device this connection logged in as. */
-  login?: { phone: Phone; device: CompanionDevice };
+  login?: { phone: Phone; device: Device };
   /** QR refs issued to this (registration) connection. */
   readonly refs: string[] = [];
   private readonly noise: NoiseResponder;

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import type { BinaryNode, KeyPair, proto } from 'baileys';
+import type { BinaryNode, KeyPair, proto, WAMessage } from 'baileys';
 import { WebSocketServer } from 'ws';
 
 import { issueDeviceIdentity, pairSuccessNode, verifyPairDeviceSign } from './adv';
@@ -19,8 +19,13 @@ import {
   wrapEphemeralKey,
 } from './link-code';
 import type { SandboxLogger } from './logger';
+import { MediaStore } from './media-server';
+import type { PhoneMessageView } from './message-view';
+import { type GroupView, MessageRouter, type ReceiptView } from './messaging';
 import { buildCertChain } from './noise';
-import type { CallRecord, CompanionDevice, Phone } from './state';
+import { buildOutgoing, resolveRecipient } from './outgoing';
+import { PhoneClient } from './phone-client';
+import type { CallRecord, CompanionDevice, Device, Phone } from './state';
 
 /** Path of the chat WebSocket endpoint, as on `web.whatsapp.com`. */
 export const CHAT_PATH = '/ws/chat';
@@ -37,6 +42,8 @@ export interface ChatServerConfig {
   callTimeoutMs: number;
   /** How long the phone waits for the companion's answers while linking. */
   companionReplyTimeoutMs: number;
+  /** How long a control request waits for a phone's primary to be connected. */
+  primaryReadyTimeoutMs: number;
 }
 
 /** Defaults matching WhatsApp's observable behaviour. */
@@ -46,6 +53,7 @@ export const DEFAULT_CHAT_SERVER_CONFIG: ChatServerConfig = {
   nextQrRefTtlMs: 20_000,
   callTimeoutMs: 45_000,
   companionReplyTimeoutMs: 10_000,
+  primaryReadyTimeoutMs: 5_000,
 };
 
 /** Platform the sandbox's phones report in `pair-success` (`<platform name>`). */
@@ -91,13 +99,27 @@ export interface CompanionDeviceView {
   preKeyCount: number;
 }
 
+/** Public view of a phone's primary device (`GET /phones`). */
+export interface PrimaryDeviceView {
+  connected: boolean;
+  /** One-time prekeys of the primary that no peer has fetched yet. */
+  preKeyCount: number;
+}
+
 /** Public view of a phone (`GET /phones`). */
 export interface PhoneView {
   number: string;
   jid: string;
   lid: string;
   name: string;
+  primary: PrimaryDeviceView;
   devices: CompanionDeviceView[];
+}
+
+/** `GET /phones/:number/messages`: what the phone received, and receipts for what it sent. */
+export interface PhoneMessagesView {
+  messages: PhoneMessageView[];
+  receipts: ReceiptView[];
 }
 
 /** Public view of a call (`GET /phones/:number/calls`); times are ISO-8601 strings. */
@@ -143,6 +165,11 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
   private readonly refs = new Map<string, QrRef>();
   private readonly linkCodeRequests = new Map<string, LinkCodeRequest>();
   private readonly activeCalls = new Map<string, ActiveCall>();
+  private readonly clients = new Map<string, PhoneClient>();
+  private readonly router: MessageRouter;
+  /** The media host's store (uploads and downloads of encrypted media). */
+  readonly media = new MediaStore();
+  private wsUrl?: string;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly serverStatic: KeyPair;
   private readonly certChain: Buffer;
@@ -155,6 +182,23 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
   ) {
     this.serverStatic = b.Curve.generateKeyPair();
     this.certChain = buildCertChain(b, this.serverStatic.public);
+    this.router = new MessageRouter(this, logger);
+  }
+
+  /**
+   * Tells the server its own chat URL once it listens, and connects the primaries of the phones
+   * created so far (later phones connect as they are created).
+   */
+  attach(wsUrl: string): void {
+    this.wsUrl = wsUrl;
+    for (const client of this.clients.values()) {
+      client.start(wsUrl);
+    }
+  }
+
+  /** Ends every phone's primary socket (before {@link close}). */
+  async stopPhones(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((client) => client.stop()));
   }
 
   /** Handles an HTTP upgrade request for the chat endpoint (wired to the HTTP server). */
@@ -222,20 +266,38 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
     if (this.phones.has(number)) {
       throw new SandboxError(409, `phone ${number} already exists`);
     }
+    const lid = lidForNumber(number);
+    const displayName = typeof name === 'string' && name ? name : number;
+    const rawId = randomInt(1, 2 ** 31);
+    const client = new PhoneClient(this.b, number, lid, displayName, rawId, this.logger);
+    const registration = client.registration();
     const phone: Phone = {
       number,
       jid: pnJid(number),
-      lid: lidForNumber(number),
-      name: typeof name === 'string' && name ? name : number,
-      rawId: randomInt(1, 2 ** 31),
-      identity: this.b.Curve.generateKeyPair(),
+      lid,
+      name: displayName,
+      rawId,
+      identity: registration.identity,
+      primary: {
+        id: 0,
+        jid: pnJid(number),
+        lid: lidJid(lid),
+        noiseKey: registration.noiseKey,
+        keys: registration.keys,
+        keyIndex: 0,
+      },
       devices: new Map(),
       nextDeviceId: 1,
       nextKeyIndex: 1,
       calls: [],
+      receipts: [],
       createdAt: new Date(),
     };
     this.phones.set(number, phone);
+    this.clients.set(number, client);
+    if (this.wsUrl) {
+      client.start(this.wsUrl);
+    }
     this.phonesByLid.set(phone.lid, phone);
     this.logger.info({ number, lid: phone.lid }, 'phone created');
     return { number, jid: phone.jid, lid: lidJid(phone.lid) };
@@ -248,6 +310,10 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
       jid: phone.jid,
       lid: lidJid(phone.lid),
       name: phone.name,
+      primary: {
+        connected: this.connectionOf(phone, 0) !== undefined,
+        preKeyCount: phone.primary.keys.preKeys.size,
+      },
       devices: [...phone.devices.values()].map((device) => ({
         id: device.id,
         jid: device.jid,
@@ -512,6 +578,163 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
     return { until: new Date(this.networkDownUntil).toISOString() };
   }
 
+  // ---- messaging (the phone's primary is a real Baileys client) ----
+
+  private async readyClient(number: string): Promise<PhoneClient> {
+    this.requirePhone(number);
+    const client = this.clients.get(number) as PhoneClient;
+    try {
+      await client.whenOpen(this.config.primaryReadyTimeoutMs);
+    } catch (err) {
+      throw new SandboxError(409, errorMessage(err));
+    }
+    return client;
+  }
+
+  /**
+   * The phone sends a message from its primary (real Signal encryption, routed like any
+   * client's). `body` is `{ to, text, replyTo? }`, `{ to, location }`, `{ to, contacts }`,
+   * `{ to, reaction }`, `{ to, poll }`, `{ to, pollVote }`, `{ to, edit }` or `{ to, revoke }` (see
+   * {@link buildOutgoing}); `to` is a number or a PN, LID or group JID.
+   * @returns the new message's id.
+   * @throws SandboxError 400 bad body, 404 unknown phone or referenced message, 409 when the
+   *   phone's primary is not connected.
+   */
+  async sendFromPhone(
+    number: string,
+    body: Record<string, unknown>,
+  ): Promise<{ messageId: string }> {
+    const client = await this.readyClient(number);
+    const outgoing = buildOutgoing(body, {
+      b: this.b,
+      ownJid: pnJid(number),
+      find: (id) => client.findMessage(id),
+    });
+    let sent: WAMessage;
+    try {
+      sent =
+        'raw' in outgoing
+          ? await client.sendRaw(outgoing.jid, outgoing.raw)
+          : await client.send(outgoing.jid, outgoing.content, outgoing.options);
+    } catch (err) {
+      throw new SandboxError(409, `the phone could not send: ${errorMessage(err)}`);
+    }
+    return { messageId: sent.key.id ?? '' };
+  }
+
+  /**
+   * What the phone's primary received (decrypted, oldest first) and the receipts the server
+   * routed to the phone for messages it sent, optionally only for one chat (a number or JID).
+   * @throws SandboxError 404 unknown phone.
+   */
+  phoneMessages(number: string, chat?: unknown): PhoneMessagesView {
+    const phone = this.requirePhone(number);
+    const client = this.clients.get(number) as PhoneClient;
+    const wanted = typeof chat === 'string' && chat ? this.chatKeys(chat) : undefined;
+    const matches = (...jids: (string | undefined)[]): boolean =>
+      !wanted || jids.some((jid) => jid !== undefined && wanted.has(jid));
+    return {
+      messages: client.receivedMessages().filter((m) => matches(m.chat, m.chatAlt)),
+      receipts: phone.receipts
+        .filter((r) => matches(r.chat))
+        .map((r) => ({ ...r, at: r.at.toISOString() })),
+    };
+  }
+
+  /** The JIDs a chat filter matches: a number or PN JID also matches the phone's LID. */
+  private chatKeys(chat: string): Set<string> {
+    const keys = new Set<string>([chat]);
+    const number = numberFromJidOrNumber(chat);
+    const phone = number ? this.phones.get(number) : undefined;
+    if (number) {
+      keys.add(pnJid(number));
+    }
+    if (phone) {
+      keys.add(lidJid(phone.lid));
+    }
+    return keys;
+  }
+
+  /**
+   * The phone marks messages it received in `chat` as read (`read`) or played (`played`):
+   * its primary sends the receipts, which the server routes to the senders' devices.
+   * @throws SandboxError 400 bad input, 404 unknown phone or message, 409 primary offline.
+   */
+  async receiptsFromPhone(
+    number: string,
+    chat: unknown,
+    messageIds: unknown,
+    type: 'read' | 'played',
+  ): Promise<{ messageIds: string[] }> {
+    if (
+      !Array.isArray(messageIds) ||
+      !messageIds.length ||
+      messageIds.some((id) => typeof id !== 'string' || !id)
+    ) {
+      throw new SandboxError(400, 'messageIds must be a non-empty array of message ids');
+    }
+    if (typeof chat !== 'string' || !chat) {
+      throw new SandboxError(400, 'chat must be a phone number or a JID');
+    }
+    const client = await this.readyClient(number);
+    const chatJid = resolveRecipient(chat);
+    const keys = (messageIds as string[]).map((id) => {
+      const found = client.findMessage(id);
+      if (!found) {
+        throw new SandboxError(404, `the phone has no message ${id}`);
+      }
+      return found.key;
+    });
+    const chatJids = this.chatKeys(chatJid);
+    if (
+      keys.some(
+        (key) => !chatJids.has(key.remoteJid ?? '') && !chatJids.has(key.remoteJidAlt ?? ''),
+      )
+    ) {
+      throw new SandboxError(400, 'every message must belong to chat');
+    }
+    try {
+      await client.sendReceipts(keys, type);
+    } catch (err) {
+      throw new SandboxError(409, `the phone could not send receipts: ${errorMessage(err)}`);
+    }
+    return { messageIds: messageIds as string[] };
+  }
+
+  /**
+   * Creates a group owned by the phone `owner` with other phones as participants (numbers or
+   * PN JIDs). Every member device gets a `w:gp2` create notification.
+   * @throws SandboxError 400 bad subject or participants, 404 unknown phone.
+   */
+  createGroup(owner: unknown, subject: unknown, participants: unknown): GroupView {
+    const ownerNumber = typeof owner === 'string' ? numberFromJidOrNumber(owner) : undefined;
+    if (!ownerNumber) {
+      throw new SandboxError(400, 'owner must be a phone number or a @s.whatsapp.net JID');
+    }
+    const phone = this.requirePhone(ownerNumber);
+    return this.router.groupView(this.router.createGroup(phone, subject, participants));
+  }
+
+  /**
+   * Takes a phone's primary off the network (`online: false`: its socket closes and the
+   * server queues what is sent to it) or brings it back (`true`: it logs in and receives the
+   * queue, marked offline).
+   * @throws SandboxError 400 bad flag, 404 unknown phone.
+   */
+  setPhoneOnline(number: string, online: unknown): { online: boolean } {
+    if (typeof online !== 'boolean') {
+      throw new SandboxError(400, 'online must be true or false');
+    }
+    this.requirePhone(number);
+    const client = this.clients.get(number) as PhoneClient;
+    client.setOnline(online);
+    if (!online) {
+      const phone = this.phones.get(number) as Phone;
+      this.connectionOf(phone, 0)?.close();
+    }
+    return { online };
+  }
+
   // ---- ChatConnectionHandler ----
 
   /** Registration stream: issues `qrRefCount` QR refs in one `<pair-device>` iq. */
@@ -553,7 +776,8 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
       payload.username === null || payload.username === undefined ? '' : String(payload.username);
     const deviceId = payload.device ?? 0;
     const phone = this.phones.get(number);
-    const device = phone?.devices.get(deviceId);
+    const device: Device | undefined =
+      deviceId === 0 ? phone?.primary : phone?.devices.get(deviceId);
     if (!phone || !device || !conn.noiseKey?.equals(device.noiseKey)) {
       this.logger.info({ conn: conn.id, number, deviceId }, 'login refused: unknown device');
       conn.send({ tag: 'failure', attrs: { reason: '401', location: 'sandbox' } });
@@ -583,12 +807,26 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
         creation: String(Math.floor(phone.createdAt.getTime() / 1000)),
       },
     });
-    conn.send({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: '0' } }] });
+    const queued = this.router.flushOffline(conn, phone, deviceId);
+    conn.send({
+      tag: 'ib',
+      attrs: {},
+      content: [{ tag: 'offline', attrs: { count: String(queued) } }],
+    });
   }
 
-  /** Answers every get/set iq and acks call answers; other stanzas need no reply yet. */
+  /**
+   * Answers every get/set iq, acks call answers, routes `<message>` and `<receipt>` stanzas;
+   * acks, presence and telemetry need no reply.
+   */
   onNode(conn: ChatConnection, node: BinaryNode): void {
     switch (node.tag) {
+      case 'message':
+        this.router.onMessage(conn, node);
+        return;
+      case 'receipt':
+        this.router.onReceipt(conn, node);
+        return;
       case 'iq':
         if (node.attrs.type === 'get' || node.attrs.type === 'set') {
           conn.send(this.answerIq(conn, node));
@@ -624,7 +862,8 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
     return phone;
   }
 
-  private connectionOf(phone: Phone, deviceId: number): ChatConnection | undefined {
+  /** The open, logged-in connection of a phone's device (0 = primary), if any. */
+  connectionOf(phone: Phone, deviceId: number): ChatConnection | undefined {
     for (const conn of this.connections) {
       if (conn.isOpen && conn.login?.phone === phone && conn.login.device.id === deviceId) {
         return conn;
@@ -634,7 +873,9 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
   }
 
   private companionConnections(phone: Phone): ChatConnection[] {
-    return [...this.connections].filter((conn) => conn.isOpen && conn.login?.phone === phone);
+    return [...this.connections].filter(
+      (conn) => conn.isOpen && conn.login?.phone === phone && conn.login.device.id !== 0,
+    );
   }
 
   private spendRefs(conn: ChatConnection): void {
@@ -724,6 +965,7 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
 
   private removeDevice(phone: Phone, device: CompanionDevice, reason: string): void {
     phone.devices.delete(device.id);
+    this.router.forgetDevice(phone, device.id);
     const conn = this.connectionOf(phone, device.id);
     if (conn) {
       conn.send({
@@ -747,8 +989,33 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
     }
     if (iq.attrs.xmlns === 'md' && first?.tag === 'remove-companion-device') {
       // the companion logs itself out
-      this.removeDevice(login.phone, login.device, 'device_removed');
+      const companion = login.phone.devices.get(login.device.id);
+      if (companion) {
+        this.removeDevice(login.phone, companion, 'device_removed');
+      }
       return iqResult(iq);
+    }
+    if (iq.attrs.xmlns === 'w:g2') {
+      return this.router.answerGroupIq(login.phone, iq);
+    }
+    if (iq.attrs.xmlns === 'w:m' && first?.tag === 'media_conn') {
+      return iqResult(iq, [
+        {
+          tag: 'media_conn',
+          attrs: { auth: this.media.auth, ttl: '3600', auth_ttl: '3600', max_buckets: '12' },
+          content: this.media.hostname
+            ? [
+                {
+                  tag: 'host',
+                  attrs: {
+                    hostname: this.media.hostname,
+                    maxContentLengthBytes: String(64 * 1024 * 1024),
+                  },
+                },
+              ]
+            : [],
+        },
+      ]);
     }
     return (
       answerCompanionIq(

@@ -3,9 +3,9 @@ import pino from 'pino';
 import { startSandbox } from './sandbox';
 
 /**
- * `npm run sandbox`: starts the sandbox on SANDBOX_PORT (default 8900) and
- * SANDBOX_CONTROL_PORT (default 8901), host SANDBOX_HOST (default 127.0.0.1), and stops it on
- * SIGINT/SIGTERM.
+ * `npm run sandbox`: starts the sandbox on SANDBOX_PORT (default 8900),
+ * SANDBOX_CONTROL_PORT (default 8901) and SANDBOX_MEDIA_PORT (HTTPS media host, default 8902),
+ * host SANDBOX_HOST (default 127.0.0.1), and stops it on SIGINT/SIGTERM.
  */
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -24,11 +24,12 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     port: port('SANDBOX_PORT', 8900),
     controlPort: port('SANDBOX_CONTROL_PORT', 8901),
+    mediaPort: port('SANDBOX_MEDIA_PORT', 8902),
     host: process.env.SANDBOX_HOST ?? '127.0.0.1',
     logger,
   });
   logger.info(
-    { wsUrl: sandbox.wsUrl, controlUrl: sandbox.controlUrl },
+    { wsUrl: sandbox.wsUrl, controlUrl: sandbox.controlUrl, mediaUrl: sandbox.mediaUrl },
     `WhatsApp sandbox listening: chat ${sandbox.wsUrl}, control ${sandbox.controlUrl}`,
   );
   let stopping = false;

@@ -4,7 +4,8 @@ import type { ChatServer } from './chat-server';
 import { SandboxError } from './errors';
 import type { SandboxLogger } from './logger';
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Bodies may carry base64 media for `POST /phones/:number/messages`. */
+const MAX_BODY_BYTES = 24 * 1024 * 1024;
 
 type Body = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ interface Route {
   method: 'GET' | 'POST';
   pattern: RegExp;
   status?: number;
-  run: (server: ChatServer, params: string[], body: Body) => unknown;
+  run: (server: ChatServer, params: string[], body: Body, query: URLSearchParams) => unknown;
 }
 
 /**
@@ -53,6 +54,52 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/phones\/([^/]+)\/calls$/,
     run: (server, [number]) => server.listCalls(number),
+  },
+  {
+    // body: { to, text, replyTo? } | { to, location } | { to, contacts } | { to, reaction }
+    //     | { to, poll } | { to, pollVote } | { to, edit } | { to, revoke }
+    //     | { to, image|video|audio|document|sticker: { data (base64), mimetype?, fileName?,
+    //         caption?, ptt? } }  →  201 { messageId }
+    method: 'POST',
+    pattern: /^\/phones\/([^/]+)\/messages$/,
+    status: 201,
+    run: (server, [number], body) => server.sendFromPhone(number, body),
+  },
+  {
+    // ?chat=<number or JID>  →  { messages: [...], receipts: [...] }
+    method: 'GET',
+    pattern: /^\/phones\/([^/]+)\/messages$/,
+    run: (server, [number], _body, query) =>
+      server.phoneMessages(number, query.get('chat') ?? undefined),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/phones\/([^/]+)\/read$/,
+    run: (server, [number], body) =>
+      server.receiptsFromPhone(number, body.chat, body.messageIds, 'read'),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/phones\/([^/]+)\/play$/,
+    run: (server, [number], body) =>
+      server.receiptsFromPhone(number, body.chat, body.messageIds, 'played'),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/phones\/([^/]+)\/disconnect$/,
+    run: (server, [number]) => server.setPhoneOnline(number, false),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/phones\/([^/]+)\/connect$/,
+    run: (server, [number]) => server.setPhoneOnline(number, true),
+  },
+  {
+    // body: { owner, subject, participants: [numbers or JIDs] }  →  201 { jid, subject, ... }
+    method: 'POST',
+    pattern: /^\/groups$/,
+    status: 201,
+    run: (server, _params, body) => server.createGroup(body.owner, body.subject, body.participants),
   },
   {
     method: 'POST',
@@ -110,7 +157,8 @@ export function createControlApi(
   logger: SandboxLogger,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://sandbox').pathname.replace(/\/+$/, '') || '/';
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
     const matching = ROUTES.filter((route) => route.pattern.test(path));
     const route = matching.find((candidate) => candidate.method === req.method);
     if (!route) {
@@ -122,7 +170,7 @@ export function createControlApi(
     try {
       const body = req.method === 'POST' ? await readBody(req) : {};
       const params = (route.pattern.exec(path) ?? []).slice(1).map(decodeURIComponent);
-      const result = await route.run(server, params, body);
+      const result = await route.run(server, params, body, url.searchParams);
       sendJson(res, route.status ?? 200, result);
     } catch (err) {
       if (err instanceof SandboxError) {

@@ -1,8 +1,18 @@
 export type { BaileysModule } from './baileys-loader';
 export { loadBaileys } from './baileys-loader';
-export type { CallView, ChatServerConfig, CompanionDeviceView, PhoneView } from './chat-server';
+export type {
+  CallView,
+  ChatServerConfig,
+  CompanionDeviceView,
+  PhoneMessagesView,
+  PhoneView,
+  PrimaryDeviceView,
+} from './chat-server';
 export { CHAT_PATH, DEFAULT_CHAT_SERVER_CONFIG } from './chat-server';
 export { SandboxError } from './errors';
 export type { SandboxLogFn, SandboxLogger } from './logger';
+export { SANDBOX_MEDIA_CERT } from './media-cert';
+export type { PhoneMessageType, PhoneMessageView } from './message-view';
+export type { GroupView, ReceiptView } from './messaging';
 export { SANDBOX_ROOT_PUBLIC_KEY } from './root-key';
 export { Sandbox, type SandboxOptions, startSandbox } from './sandbox';

@@ -4,7 +4,7 @@ import type { BinaryNode } from 'baileys';
 
 import type { BaileysModule } from './baileys-loader';
 import { lidJid, parseJid, PN_SERVER, pnJid, SERVER_JID } from './jid';
-import type { CompanionDevice, DeviceKeys, Phone } from './state';
+import type { Device, DeviceKeys, Phone } from './state';
 
 /** Lookups the iq answers need across phones. */
 export interface PhoneDirectory {
@@ -15,7 +15,7 @@ export interface PhoneDirectory {
 /** The logged-in companion an iq comes from. */
 export interface IqContext {
   phone: Phone;
-  device: CompanionDevice;
+  device: Device;
   directory: PhoneDirectory;
 }
 
@@ -213,7 +213,8 @@ function digestNode(keys: DeviceKeys): BinaryNode {
   };
 }
 
-function deviceOf(directory: PhoneDirectory, jid: string): CompanionDevice | undefined {
+/** The registered device a `<user>[:<device>]@s.whatsapp.net|lid` JID names (device 0 = primary). */
+export function deviceOf(directory: PhoneDirectory, jid: string): Device | undefined {
   const parsed = parseJid(jid);
   if (!parsed) {
     return undefined;
@@ -222,7 +223,10 @@ function deviceOf(directory: PhoneDirectory, jid: string): CompanionDevice | und
     parsed.server === PN_SERVER
       ? directory.phoneByNumber(parsed.user)
       : directory.phoneByLid(parsed.user);
-  return phone?.devices.get(parsed.device);
+  if (!phone) {
+    return undefined;
+  }
+  return parsed.device === 0 ? phone.primary : phone.devices.get(parsed.device);
 }
 
 /**

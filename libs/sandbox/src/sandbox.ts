@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { loadBaileys } from './baileys-loader';
@@ -8,10 +9,14 @@ import {
   ChatServer,
   type ChatServerConfig,
   DEFAULT_CHAT_SERVER_CONFIG,
+  type PhoneMessagesView,
   type PhoneView,
 } from './chat-server';
 import { createControlApi } from './control-api';
 import { type SandboxLogger, silentLogger } from './logger';
+import { SANDBOX_MEDIA_CERT, SANDBOX_MEDIA_KEY } from './media-cert';
+import type { GroupView } from './messaging';
+import { SANDBOX_ROOT_PUBLIC_KEY } from './root-key';
 
 /** Options of {@link startSandbox}. Durations are milliseconds. */
 export interface SandboxOptions extends Partial<ChatServerConfig> {
@@ -19,6 +24,11 @@ export interface SandboxOptions extends Partial<ChatServerConfig> {
   port?: number;
   /** Port of the HTTP control API; 0 picks a free port. Default 8901. */
   controlPort?: number;
+  /**
+   * Port of the HTTPS media host (certificate `SANDBOX_MEDIA_CERT`); 0 picks a free port.
+   * Default 8902, or a free port when `port` is 0.
+   */
+  mediaPort?: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
   /** pino-compatible logger; silent by default. */
@@ -60,17 +70,20 @@ export class Sandbox {
   readonly wsUrl: string;
   /** `http://host:controlPort`, base URL of the control API. */
   readonly controlUrl: string;
+  /** `https://host:mediaPort`, the media host Baileys uploads to (trust `SANDBOX_MEDIA_CERT`). */
+  readonly mediaUrl: string;
 
   constructor(
     private readonly chat: ChatServer,
-    private readonly chatHttp: Server,
-    private readonly controlHttp: Server,
+    private readonly servers: { chat: Server; control: Server; media: Server },
     host: string,
     readonly port: number,
     readonly controlPort: number,
+    readonly mediaPort: number,
   ) {
     this.wsUrl = `ws://${urlHost(host)}:${port}${CHAT_PATH}`;
     this.controlUrl = `http://${urlHost(host)}:${controlPort}`;
+    this.mediaUrl = `https://${urlHost(host)}:${mediaPort}`;
   }
 
   /** `POST /phones`: creates a phone (WhatsApp account with a primary device). */
@@ -113,10 +126,54 @@ export class Sandbox {
     return this.chat.dropNetwork(ms);
   }
 
-  /** Cuts all client connections and stops both listeners. */
+  /**
+   * `POST /phones/:number/messages`: the phone's primary sends a message. `message` is the
+   * request body: `{ to, text, replyTo? }`, `{ to, location: { degreesLatitude,
+   * degreesLongitude, name?, address? } }`, `{ to, contacts: [{ displayName, vcard }] }`,
+   * `{ to, reaction: { messageId, emoji } }`, `{ to, poll: { name, options, selectableCount? } }`,
+   * `{ to, pollVote: { messageId, options: [names] } }`, `{ to, edit: { messageId, text } }` or
+   * `{ to, revoke: { messageId } }`.
+   */
+  sendMessage(number: string, message: Record<string, unknown>): Promise<{ messageId: string }> {
+    return this.chat.sendFromPhone(number, message);
+  }
+
+  /**
+   * `GET /phones/:number/messages?chat=`: messages the phone received (decrypted by its
+   * primary), oldest first, and the receipts it got for messages it sent.
+   */
+  messages(number: string, chat?: string): PhoneMessagesView {
+    return this.chat.phoneMessages(number, chat);
+  }
+
+  /** `POST /phones/:number/read`: the phone sends read receipts for messages in `chat`. */
+  read(number: string, chat: string, messageIds: string[]): Promise<{ messageIds: string[] }> {
+    return this.chat.receiptsFromPhone(number, chat, messageIds, 'read');
+  }
+
+  /** `POST /phones/:number/play`: the phone sends played receipts (voice notes, videos). */
+  play(number: string, chat: string, messageIds: string[]): Promise<{ messageIds: string[] }> {
+    return this.chat.receiptsFromPhone(number, chat, messageIds, 'played');
+  }
+
+  /** `POST /groups`: a group owned by the phone `owner` with other phones as participants. */
+  createGroup(owner: string, subject: string, participants: string[]): GroupView {
+    return this.chat.createGroup(owner, subject, participants);
+  }
+
+  /**
+   * `POST /phones/:number/disconnect` (`false`) and `/connect` (`true`): takes the phone's
+   * primary off the network, so the server queues its messages, or brings it back.
+   */
+  setPhoneOnline(number: string, online: boolean): { online: boolean } {
+    return this.chat.setPhoneOnline(number, online);
+  }
+
+  /** Ends the phones' primaries, cuts all client connections and stops both listeners. */
   async close(): Promise<void> {
+    await this.chat.stopPhones();
     this.chat.close();
-    await Promise.all([closeServer(this.chatHttp), closeServer(this.controlHttp)]);
+    await Promise.all(Object.values(this.servers).map(closeServer));
   }
 }
 
@@ -136,7 +193,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CHAT_SERVER_CONFIG.callTimeoutMs,
     companionReplyTimeoutMs:
       opts.companionReplyTimeoutMs ?? DEFAULT_CHAT_SERVER_CONFIG.companionReplyTimeoutMs,
+    primaryReadyTimeoutMs:
+      opts.primaryReadyTimeoutMs ?? DEFAULT_CHAT_SERVER_CONFIG.primaryReadyTimeoutMs,
   };
+  // the phones' primaries are Baileys clients in this process: they must trust the sandbox root
+  b.WA_CERT_DETAILS.PUBLIC_KEY = SANDBOX_ROOT_PUBLIC_KEY;
   const chat = new ChatServer(b, config, logger);
   const chatHttp = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'application/json' });
@@ -144,13 +205,29 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   });
   chatHttp.on('upgrade', (req, socket, head) => chat.handleUpgrade(req, socket, head));
   const controlHttp = createServer(createControlApi(chat, logger));
+  const mediaHttps = createHttpsServer(
+    { key: SANDBOX_MEDIA_KEY, cert: SANDBOX_MEDIA_CERT },
+    (req, res) => chat.media.handle(req, res),
+  );
+  const servers = { chat: chatHttp, control: controlHttp, media: mediaHttps };
   try {
     const port = await listen(chatHttp, opts.port ?? 8900, host);
     const controlPort = await listen(controlHttp, opts.controlPort ?? 8901, host);
-    return new Sandbox(chat, chatHttp, controlHttp, host, port, controlPort);
+    // callers that ask for an ephemeral chat port get an ephemeral media port too
+    const mediaPort = await listen(
+      mediaHttps,
+      opts.mediaPort ?? (opts.port === 0 ? 0 : 8902),
+      host,
+    );
+    const sandbox = new Sandbox(chat, servers, host, port, controlPort, mediaPort);
+    // the primaries connect over loopback even when the sandbox listens on every interface
+    const loopback = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    chat.media.setHost(`${urlHost(loopback)}:${mediaPort}`);
+    chat.attach(`ws://${urlHost(loopback)}:${port}${CHAT_PATH}`);
+    return sandbox;
   } catch (err) {
     chat.close();
-    await Promise.all([closeServer(chatHttp), closeServer(controlHttp)]);
+    await Promise.all(Object.values(servers).map(closeServer));
     throw err;
   }
 }

@@ -25,23 +25,27 @@ export interface DeviceKeys {
   preKeys: Map<number, PreKey>;
 }
 
-/** A companion device (WhatsApp Web, desktop, Wharf) linked to a phone. */
-export interface CompanionDevice {
-  /** Device id (1, 2, … per phone; 0 is the primary). */
+/** A registered device of an account: the primary (id 0) or a linked companion. */
+export interface Device {
+  /** Device id (0 is the primary, 1, 2, … the companions). */
   id: number;
-  /** `<number>:<id>@s.whatsapp.net`. */
+  /** `<number>@s.whatsapp.net` for the primary, `<number>:<id>@s.whatsapp.net` otherwise. */
   jid: string;
-  /** `<lid>:<id>@lid`. */
+  /** `<lid>@lid` for the primary, `<lid>:<id>@lid` otherwise. */
   lid: string;
+  /** Static Noise public key the device must present on every login. */
+  noiseKey: Buffer;
+  keys: DeviceKeys;
+  /** ADV key index the phone assigned to this device (0 for the primary). */
+  keyIndex: number;
+}
+
+/** A companion device (WhatsApp Web, desktop, Wharf) linked to a phone. */
+export interface CompanionDevice extends Device {
   /** Platform from the companion's DeviceProps, lower case (`chrome`, `desktop`, …). */
   platform: string;
   /** The companion's self-reported OS / browser name (DeviceProps.os). */
   os: string;
-  /** Static Noise public key the companion must present on every login. */
-  noiseKey: Buffer;
-  keys: DeviceKeys;
-  /** ADV key index the phone assigned to this device. */
-  keyIndex: number;
   /** Encoded ADVSignedDeviceIdentity the companion signed in `pair-device-sign`. */
   signedDeviceIdentity: Buffer;
   linkedAt: Date;
@@ -76,9 +80,46 @@ export interface Phone {
    * linked devices (`accountSignatureKey`).
    */
   identity: KeyPair;
+  /** The primary device (id 0): a real Baileys client run by the sandbox. */
+  primary: Device;
   devices: Map<number, CompanionDevice>;
   nextDeviceId: number;
   nextKeyIndex: number;
   calls: CallRecord[];
+  /** Receipts other accounts sent for messages this account sent, in arrival order. */
+  receipts: ReceiptRecord[];
   createdAt: Date;
+}
+
+/** Status a receipt reports (`<receipt>` without type, `type="read"`, `type="played"`). */
+export type ReceiptStatus = 'delivered' | 'read' | 'played';
+
+/** A receipt the server routed to an account for one of its messages. */
+export interface ReceiptRecord {
+  messageId: string;
+  /** Chat of the message: the peer's PN JID, or the group JID. */
+  chat: string;
+  status: ReceiptStatus;
+  /** PN JID of the account that sent the receipt. */
+  from: string;
+  at: Date;
+}
+
+/** A member of a group. */
+export interface GroupParticipant {
+  phone: Phone;
+  /** `superadmin` for the creator, `admin`, or null. */
+  admin: 'superadmin' | 'admin' | null;
+}
+
+/** A group chat the server keeps (`w:g2`). */
+export interface Group {
+  /** `<id>@g.us`. */
+  jid: string;
+  subject: string;
+  creator: Phone;
+  createdAt: Date;
+  subjectAt: Date;
+  /** Members by phone number. */
+  participants: Map<string, GroupParticipant>;
 }

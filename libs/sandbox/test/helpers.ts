@@ -69,7 +69,7 @@ export class TestClient {
     b: BaileysModule,
     sandbox: Sandbox,
     auth: AuthenticationState,
-    extra: { qrTimeout?: number } = {},
+    extra: Partial<Parameters<BaileysModule['makeWASocket']>[0]> = {},
   ): TestClient {
     const sock = b.makeWASocket({
       waWebSocketUrl: sandbox.wsUrl,

@@ -59,6 +59,7 @@ describe('QR pairing and login with a real Baileys client', () => {
           jid: `${number}@s.whatsapp.net`,
           lid: expect.stringMatching(/^\d{15}@lid$/),
           name: 'Alice',
+          primary: { connected: true, preKeyCount: 30 },
           devices: [
             {
               id: 1,
