@@ -19,9 +19,11 @@ import { WharfValidationPipe } from './common/validation/validation.pipe';
 import { AllConfig, configLoaders } from './config';
 import { buildOrmOptions, ormDriver } from './database/mikro-orm.config';
 import { AccountModule } from './modules/account/account.module';
+import { ChatModule } from './modules/chat/chat.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { InstanceModule } from './modules/instance/instance.module';
+import { MessagingModule } from './modules/messaging/messaging.module';
 
 @Module({
   imports: [
@@ -46,6 +48,8 @@ import { InstanceModule } from './modules/instance/instance.module';
     HealthModule,
     InstanceModule,
     AccountModule,
+    MessagingModule,
+    ChatModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,6 +1,7 @@
 import { Account } from '../modules/account/entities/account.entity';
 import { EventLog } from '../modules/events/entities/event-log.entity';
 import { Instance } from '../modules/instance/entities/instance.entity';
+import { Message } from '../modules/messaging/entities/message.entity';
 import { ProxyConfig } from '../modules/proxy/entities/proxy-config.entity';
 import { SessionCredentials } from '../modules/session/entities/session-credentials.entity';
 import { SessionKey } from '../modules/session/entities/session-key.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   SessionCredentials,
   SessionKey,
   EventLog,
+  Message,
 ];

@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
-import { type Sandbox, sandboxEnv, startTestSandbox } from '../support/sessions';
+import { linkByQr, type Sandbox, sandboxEnv, startTestSandbox } from '../support/sessions';
 import { startWharf, type WharfHandle } from '../support/wharf';
 
 /** Debian's Chromium (installed by .ci/run); flags as this machine needs them (no network, root). */
@@ -49,7 +49,7 @@ describe('a browser client on the WebSocket stream (D8)', () => {
     await sandbox?.close();
   });
 
-  it('connects from headless Chromium with ?token= and receives the instance events', async () => {
+  it('connects from headless Chromium with ?token= and receives a message.exchange sent by a sandbox phone', async () => {
     const ta = (await createAccount(wharf)).token;
     const instance = await createInstance(wharf, ta, 'browser', { websocketEnabled: true });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -67,22 +67,33 @@ describe('a browser client on the WebSocket stream (D8)', () => {
         `${wharf.url.replace(/^http/, 'ws')}/ws/browser?token=wrong-token-value`,
       );
       expect(refused).toBe('refused');
-      expect(
-        (await new Api(wharf.url).get('/api/instance/connect/browser', { token: ta })).body.status,
-      ).toBe('qr');
-      await tab.waitForFunction(
-        () => (globalThis as any).frames.some((f: any) => f.event === 'instance.state'),
-        undefined,
-        { timeout: 15_000 },
-      );
-      const frame = await tab.evaluate(() =>
-        (globalThis as any).frames.find((f: any) => f.event === 'instance.state'),
-      );
-      expect(frame).toMatchObject({
-        event: 'instance.state',
-        data: { instance: 'browser', reason: 'qr_ready' },
+      sandbox.createPhone('5511933300001', 'Browser');
+      const sender = sandbox.createPhone('5511933300002', 'Sender');
+      const item = await linkByQr(new Api(wharf.url), sandbox, ta, 'browser', '5511933300001');
+      const { messageId } = await sandbox.sendMessage(sender.number, {
+        to: item.numberJid,
+        text: 'hello browser',
+      });
+      const matches = (id: string) =>
+        (globalThis as any).frames.find(
+          (f: any) => f.event === 'message.exchange' && f.data.id === id,
+        );
+      await tab.waitForFunction(matches, messageId, { timeout: 15_000 });
+      expect(await tab.evaluate(matches, messageId)).toMatchObject({
+        event: 'message.exchange',
+        data: {
+          id: messageId,
+          direction: 'incoming',
+          sender: { jid: sender.jid },
+          message: { type: 'text', content: 'hello browser' },
+        },
         instanceData: { instance: 'browser' },
       });
+      expect(
+        (await tab.evaluate(() => (globalThis as any).frames as any[])).some(
+          (f) => f.event === 'instance.state',
+        ),
+      ).toBe(true);
     } finally {
       await browser.close();
     }

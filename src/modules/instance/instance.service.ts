@@ -20,6 +20,7 @@ import {
 import type { AllConfig } from '../../config';
 import { Account } from '../account/entities/account.entity';
 import { EventLog } from '../events/entities/event-log.entity';
+import { Message } from '../messaging/entities/message.entity';
 import { SetProxyDto } from '../proxy/dto/proxy.dto';
 import { ProxyConfig } from '../proxy/entities/proxy-config.entity';
 import { DISABLED_PROXY, ProxyService, toProxySummary } from '../proxy/proxy.service';
@@ -184,6 +185,7 @@ export class InstanceService {
       await this.sessions.forget(instance);
       await this.em.transactional(async (em) => {
         for (const entity of [
+          Message,
           SessionKey,
           SessionCredentials,
           EventLog,

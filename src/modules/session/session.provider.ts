@@ -626,10 +626,11 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async toTraffic(managed: ManagedSession, traffic: SessionTraffic): Promise<void> {
+    const me = managed.session.me;
     const owner = {
       id: managed.instanceId,
       name: managed.name,
-      ownJid: managed.session.me?.jid ?? null,
+      ownJid: me ? toUserJid(me.jid) : null,
     };
     for (const listener of this.traffic) await listener(owner, traffic);
   }
