@@ -86,7 +86,7 @@ export function toMessageView(
   const view: PhoneMessageView = {
     id: key.id ?? '',
     chat,
-    from: key.fromMe ? ownJid : b.jidNormalizedUser(key.participant ?? chat),
+    from: key.fromMe ? ownJid : b.jidNormalizedUser(key.participant || chat),
     fromMe: Boolean(key.fromMe),
     type: 'other',
     at: timestampOf(message),

@@ -6,6 +6,7 @@
 export const SPEC_LITERALS = {
   nameRequired: "The 'name' field is required",
   atLeastOneSetting: 'At least one setting must be provided',
+  numberRequired: 'Number is required',
 } as const;
 
 const literalSet = new Set<string>(Object.values(SPEC_LITERALS));

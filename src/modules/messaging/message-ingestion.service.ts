@@ -17,6 +17,7 @@ import { addressPair, toExchangeData, toStatusData } from './message-event.mappe
 const STATUS_RANK: Record<MessageStatus, number> = {
   failed: -1,
   pending: 0,
+  sending: 0,
   sent: 1,
   delivered: 2,
   read: 3,
@@ -62,7 +63,15 @@ export class MessageIngestionService implements OnModuleInit {
     if (row?.published) return;
     const chat = addressPair(message.chatJid, message.chatJidAlt);
     const sender = addressPair(message.senderJid, message.senderJidAlt);
-    if (!row) {
+    if (row) {
+      // An API send echoed by the engine: publish it once (the send pipeline uses the same claim).
+      const claimed = await em.nativeUpdate(
+        Message,
+        { id: row.id, published: false },
+        { published: true, raw: message.raw },
+      );
+      if (claimed === 0) return;
+    } else {
       row = em.create(Message, {
         instance: em.getReference(Instance, owner.id),
         messageId: message.id,
@@ -81,17 +90,14 @@ export class MessageIngestionService implements OnModuleInit {
         payload: payloadOf(message),
         raw: message.raw,
         timestamp: message.timestamp,
+        published: true,
       });
-    } else {
-      row.raw = message.raw;
-      row.chatLid ??= chat.lid ?? null;
-    }
-    row.published = true;
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return; // the same message, ingested concurrently
-      throw error;
+      try {
+        await em.flush();
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) return; // ingested concurrently
+        throw error;
+      }
     }
     await this.events.publish(
       owner,
@@ -105,6 +111,8 @@ export class MessageIngestionService implements OnModuleInit {
   }
 
   private async ingestReceipt(owner: TrafficOwner, receipt: ReceiptEvent): Promise<void> {
+    // The server's ack (`sent`) is recorded and published by the send pipeline itself (D14).
+    if (receipt.status === 'sent') return;
     const status = receipt.status as MessageStatus;
     if (STATUS_RANK[status] !== undefined) {
       const em = this.em.fork();
@@ -113,7 +121,13 @@ export class MessageIngestionService implements OnModuleInit {
         messageId: { $in: receipt.messageIds },
       });
       for (const row of rows) {
-        if (STATUS_RANK[status] <= STATUS_RANK[row.status as MessageStatus]) continue;
+        if (STATUS_RANK[status] <= STATUS_RANK[row.status as MessageStatus]) {
+          row.statusTimes = {
+            ...row.statusTimes,
+            [status]: row.statusTimes[status] ?? receipt.timestamp.toISOString(),
+          };
+          continue;
+        }
         row.status = status;
         row.statusTimes = { ...row.statusTimes, [status]: receipt.timestamp.toISOString() };
       }

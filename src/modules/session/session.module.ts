@@ -11,6 +11,6 @@ import { SessionLeaseService } from './session-lease.service';
   imports: [SettingsModule, ProxyModule],
   controllers: [SessionController],
   providers: [SessionProvider, SessionLeaseService, SessionCommandRelay],
-  exports: [SessionProvider],
+  exports: [SessionProvider, SessionLeaseService],
 })
 export class SessionModule {}

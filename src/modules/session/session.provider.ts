@@ -90,6 +90,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly engineLogger: pino.Logger;
   private readonly sessions = new Map<string, ManagedSession>();
   private readonly traffic = new Set<SessionTrafficListener>();
+  private readonly owned = new Set<(instanceId: string) => void>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling = false;
@@ -137,6 +138,12 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   onTraffic(listener: SessionTrafficListener): () => void {
     this.traffic.add(listener);
     return () => this.traffic.delete(listener);
+  }
+
+  /** Called whenever this process starts running an instance's session (connect, restore, takeover). */
+  onOwned(listener: (instanceId: string) => void): () => void {
+    this.owned.add(listener);
+    return () => this.owned.delete(listener);
   }
 
   /** Whether this process runs the instance's socket now. */
@@ -406,6 +413,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       await this.close(managed, { release: true });
       throw error;
     }
+    for (const listener of this.owned) listener(instance.id);
     return managed;
   }
 

@@ -11,9 +11,13 @@ import {
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
 
-/** Message statuses of API.md §3.1 metrics and §2.5 (`pending` until the engine accepted it). */
+/**
+ * Message statuses of API.md §3.1 metrics and §2.5: `pending` until a worker takes it, `sending`
+ * while the engine is called (D14 crash recovery tells the two apart).
+ */
 export const MESSAGE_STATUSES = [
   'pending',
+  'sending',
   'sent',
   'delivered',
   'read',

@@ -1,0 +1,62 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import Bull, { type Job, type Queue } from 'bull';
+
+import type { AllConfig } from '../../config';
+
+/** Base name of the outbound queues; each session owner has `outbound:<ownerId>` (D14, D20). */
+export const OUTBOUND_QUEUE = 'outbound';
+
+/** What an outbound job carries: ids only (CONVENTIONS.md §8). */
+export interface OutboundJobData {
+  /** Primary key of the `message` row to send. */
+  rowId: string;
+  instanceId: string;
+}
+
+export type OutboundHandler = (job: Job<OutboundJobData>) => Promise<void>;
+
+/**
+ * Producer and consumer side of the outbound queues (D14). A send must run in the process that
+ * owns the instance's socket, so every owner consumes its own queue `outbound:<ownerId>` and
+ * producers add to the queue of the current lease holder. Jobs are FIFO; the consumer keeps one
+ * ordered lane per instance. Bull stays behind this class so a later move to BullMQ stays local.
+ */
+@Injectable()
+export class OutboundQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger(OutboundQueue.name);
+  private readonly queues = new Map<string, Queue<OutboundJobData>>();
+
+  constructor(private readonly config: ConfigService<AllConfig, true>) {}
+
+  private queueOf(ownerId: string): Queue<OutboundJobData> {
+    let queue = this.queues.get(ownerId);
+    if (!queue) {
+      queue = new Bull<OutboundJobData>(
+        `${OUTBOUND_QUEUE}:${ownerId}`,
+        this.config.get('redis.url', { infer: true }),
+        {
+          prefix: `${this.config.get('redis.keyPrefix', { infer: true })}bull`,
+          defaultJobOptions: { attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 },
+        },
+      );
+      queue.on('error', (error) => this.logger.warn(`Outbound queue ${ownerId}: ${error.message}`));
+      this.queues.set(ownerId, queue);
+    }
+    return queue;
+  }
+
+  /** Adds a send to the queue of `ownerId`; resolves with the job (to await its outcome). */
+  async add(ownerId: string, data: OutboundJobData): Promise<Job<OutboundJobData>> {
+    return this.queueOf(ownerId).add(data, { jobId: data.rowId });
+  }
+
+  /** Starts consuming this process's queue with `concurrency` jobs at once (lanes keep order). */
+  consume(ownerId: string, concurrency: number, handler: OutboundHandler): void {
+    void this.queueOf(ownerId).process(concurrency, handler);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+  }
+}
