@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
@@ -24,6 +25,7 @@ import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { InstanceModule } from './modules/instance/instance.module';
 import { MessagingModule } from './modules/messaging/messaging.module';
+import { WebhookModule } from './modules/webhook/webhook.module';
 
 @Module({
   imports: [
@@ -41,6 +43,13 @@ import { MessagingModule } from './modules/messaging/messaging.module';
         storage: new ThrottlerStorageRedisService(redis),
       }),
     }),
+    BullModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AllConfig, true>) => ({
+        url: config.get('redis.url', { infer: true }),
+        prefix: `${config.get('redis.keyPrefix', { infer: true })}bull`,
+      }),
+    }),
     CryptoModule,
     AuthModule,
     MetricsModule,
@@ -50,6 +59,7 @@ import { MessagingModule } from './modules/messaging/messaging.module';
     AccountModule,
     MessagingModule,
     ChatModule,
+    WebhookModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

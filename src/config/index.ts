@@ -4,6 +4,7 @@ import { loadRateLimitConfig, RateLimitConfig, rateLimitConfig } from './rate-li
 import { loadRedisConfig, RedisConfig, redisConfig } from './redis.config';
 import { loadSecurityConfig, SecurityConfig, securityConfig } from './security.config';
 import { loadSessionConfig, SessionConfig, sessionConfig } from './session.config';
+import { loadWebhookConfig, WebhookConfig, webhookConfig } from './webhook.config';
 
 export * from './app.config';
 export * from './database.config';
@@ -12,6 +13,7 @@ export * from './rate-limit.config';
 export * from './redis.config';
 export * from './security.config';
 export * from './session.config';
+export * from './webhook.config';
 
 /** Every concern's configuration, as read by `ConfigService<AllConfig, true>`. */
 export interface AllConfig {
@@ -21,6 +23,7 @@ export interface AllConfig {
   security: SecurityConfig;
   rateLimit: RateLimitConfig;
   session: SessionConfig;
+  webhook: WebhookConfig;
 }
 
 /** The `load` list of `ConfigModule.forRoot`. */
@@ -31,6 +34,7 @@ export const configLoaders = [
   securityConfig,
   rateLimitConfig,
   sessionConfig,
+  webhookConfig,
 ];
 
 /**
@@ -45,5 +49,6 @@ export function loadAllConfig(): AllConfig {
     security: loadSecurityConfig(),
     rateLimit: loadRateLimitConfig(),
     session: loadSessionConfig(),
+    webhook: loadWebhookConfig(),
   };
 }

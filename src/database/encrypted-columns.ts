@@ -38,6 +38,12 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   },
   { entity: Webhook, property: 'secretCipher', table: 'webhook', column: 'secret_cipher' },
   {
+    entity: Webhook,
+    property: 'previousSecretCipher',
+    table: 'webhook',
+    column: 'previous_secret_cipher',
+  },
+  {
     entity: SessionCredentials,
     property: 'credsCipher',
     table: 'session_credentials',

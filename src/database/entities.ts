@@ -8,6 +8,7 @@ import { SessionKey } from '../modules/session/entities/session-key.entity';
 import { InstanceSettings } from '../modules/settings/entities/instance-settings.entity';
 import { S3Config } from '../modules/storage/entities/s3-config.entity';
 import { Webhook } from '../modules/webhook/entities/webhook.entity';
+import { WebhookDelivery } from '../modules/webhook/entities/webhook-delivery.entity';
 import { WebsocketConfig } from '../modules/websocket/entities/websocket-config.entity';
 
 /** Every entity, listed explicitly so discovery works the same from TypeScript and compiled JS. */
@@ -23,4 +24,5 @@ export const ENTITIES = [
   SessionKey,
   EventLog,
   Message,
+  WebhookDelivery,
 ];

@@ -35,8 +35,10 @@ interface RouteSpec {
   route: string;
   kinds: Kind[];
   body?: unknown;
-  /** A GET that changes state (connect): checked like a write, never called with a valid token. */
+  /** A GET that changes state (connect) or needs data (a stored message): checked like a write, never called with a valid token. */
   sideEffects?: true;
+  /** Query string appended to the path. */
+  query?: string;
 }
 
 const PROXY_BODY = {
@@ -95,6 +97,58 @@ const INSTANCE_ROUTES: RouteSpec[] = [
     body: { enabled: true, events: ['call.update'] },
   },
   { method: 'GET', route: '/api/events/getWebsocket/:instance', kinds: ['account', 'instance'] },
+  {
+    method: 'POST',
+    route: '/api/events/webhook/:instance',
+    kinds: ['account', 'instance'],
+    body: { url: 'https://x.example.com' },
+  },
+  { method: 'GET', route: '/api/events/getWebhook/:instance', kinds: ['account', 'instance'] },
+  { method: 'GET', route: '/api/events/webhook/:instance', kinds: ['account', 'instance'] },
+  {
+    method: 'POST',
+    route: '/api/events/webhook/:instance/rotateSecret',
+    kinds: ['account', 'instance'],
+  },
+  { method: 'GET', route: '/api/events/deliveries/:instance', kinds: ['account', 'instance'] },
+  {
+    method: 'POST',
+    route: '/api/events/deliveries/:instance/retry',
+    kinds: ['account', 'instance'],
+    body: { status: 'dead' },
+  },
+  {
+    method: 'GET',
+    route: '/api/chat/getMessage/:instance',
+    kinds: ['account', 'instance'],
+    query: 'messageId=NONE',
+    sideEffects: true,
+  },
+  {
+    method: 'GET',
+    route: '/api/chat/status/:instance',
+    kinds: ['account', 'instance'],
+    query: 'messageId=NONE',
+    sideEffects: true,
+  },
+  {
+    method: 'POST',
+    route: '/api/message/text/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', message: 'hijack' },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/location/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', latitude: 1, longitude: 1 },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/poll/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', question: 'Q', options: ['a', 'b'] },
+  },
 ];
 
 /** Routes without an instance in the path. `:id` is account Y's id. */
@@ -251,7 +305,8 @@ describe('ownership matrix (API.md §1.2, D3, D4, D24)', () => {
   }
 
   function pathOf(spec: RouteSpec, target: Target): string {
-    return spec.route.replace(':instance', target).replace(':id', accountY.id);
+    const path = spec.route.replace(':instance', target).replace(':id', accountY.id);
+    return spec.query ? `${path}?${spec.query}` : path;
   }
 
   async function call(

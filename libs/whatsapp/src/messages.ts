@@ -118,7 +118,10 @@ export interface ReceiptEvent {
 }
 
 /** What to send (issue 4 grows this union one message type at a time). */
-export type OutgoingContent = { kind: 'text'; text: string };
+export type OutgoingContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { kind: 'poll'; name: string; options: string[]; selectableCount: number };
 
 export interface SendOptions {
   /** Pre-generated WhatsApp message id (D14: the row is written before the send). */

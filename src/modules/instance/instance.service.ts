@@ -111,7 +111,7 @@ export class InstanceService {
       const settings = this.settings.create(instance, dto);
       const proxy = proxyInput ? await this.proxies.apply(instance, proxyInput, true) : null;
       const s3 = s3Input ? await this.s3.apply(instance, s3Input, true) : null;
-      const webhook = this.webhookBlock(instance, dto);
+      const webhook = await this.webhookBlock(instance, dto);
       const websocket = await this.websocketBlock(instance, dto);
       await this.em.flush();
 
@@ -231,11 +231,15 @@ export class InstanceService {
     return (await this.em.count(Instance, { tokenDigest: { $in: digests } })) > 0;
   }
 
-  private webhookBlock(instance: Instance, dto: CreateInstanceDto): WebhookSummaryDto {
+  private async webhookBlock(
+    instance: Instance,
+    dto: CreateInstanceDto,
+  ): Promise<WebhookSummaryDto> {
     if (dto.webhookEnabled === undefined || dto.webhookEnabled === false) return { enabled: false };
     if (dto.webhookEnabled !== true)
       return { enabled: false, error: 'webhookEnabled must be a boolean' };
     const input = {
+      enabled: true,
       url: dto.webhookURL,
       authorization: dto.webhookAuthorization,
       byEvents: dto.webhookByEvents,
@@ -244,7 +248,7 @@ export class InstanceService {
     };
     const problem = this.webhooks.check(input);
     if (problem) return { enabled: false, error: problem };
-    return toWebhookSummary(this.webhooks.create(instance, input));
+    return toWebhookSummary(await this.webhooks.apply(instance, input, true));
   }
 
   private async websocketBlock(

@@ -2,7 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { EntityManager } from '@mikro-orm/core';
 import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { type InboundMessage, type SentMessage, toUserJid } from '@wharf/whatsapp';
+import {
+  type InboundMessage,
+  type OutgoingContent,
+  type SentMessage,
+  toUserJid,
+} from '@wharf/whatsapp';
 import type { Job } from 'bull';
 
 import { DomainError, fixedError } from '../../common/errors';
@@ -14,7 +19,7 @@ import { SessionLeaseService } from '../session/session-lease.service';
 import { SettingsService } from '../settings/settings.service';
 import { Message } from './entities/message.entity';
 import { toExchangeData } from './message-event.mapper';
-import { type OutboundJobData,OutboundQueue } from './outbound.queue';
+import { type OutboundJobData, OutboundQueue } from './outbound.queue';
 
 export class IdempotencyConflictError extends fixedError(
   HttpStatus.CONFLICT,
@@ -25,10 +30,10 @@ export class IdempotencyConflictError extends fixedError(
 /** How long a synchronous send waits for its outcome, ms (D14). */
 const SYNC_WAIT_MS = 60_000;
 
-/** A text send, as validated by the controller (API.md §3.2 text). */
-export interface TextSendRequest {
+/** A send, as validated by a controller (API.md §3.2). */
+export interface SendRequest {
   chatJid: string;
-  text: string;
+  content: OutgoingContent;
   source: string;
   delaySeconds?: number;
   replyTo?: string;
@@ -44,8 +49,15 @@ export interface SendOutcome {
 
 /** A send the engine refused; `message` is safe to show (no input echoed). */
 export class SendFailedError extends DomainError {
+  static readonly status = HttpStatus.INTERNAL_SERVER_ERROR;
+  static readonly code = 'SEND_FAILED';
+  static readonly literal = 'Failed to send message: <reason>';
   constructor(reason: string) {
-    super(HttpStatus.INTERNAL_SERVER_ERROR, 'SEND_FAILED', `Failed to send message: ${reason}`);
+    super(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      SendFailedError.code,
+      `Failed to send message: ${reason}`,
+    );
   }
 }
 
@@ -80,9 +92,9 @@ export class SendPipelineService implements OnApplicationBootstrap {
    * Writes the row and queues the send; waits for the outcome unless `async`.
    * @throws InstanceNotConnectedError (503), IdempotencyConflictError (409), SendFailedError (500)
    */
-  async sendText(
+  async send(
     instance: Instance,
-    request: TextSendRequest,
+    request: SendRequest,
     options: { async: boolean; idempotencyKey?: string },
   ): Promise<SendOutcome> {
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -111,8 +123,8 @@ export class SendPipelineService implements OnApplicationBootstrap {
       direction: 'outgoing',
       chatJid: request.chatJid,
       senderJid: instance.numberJid ?? '',
-      type: 'text',
-      content: request.text,
+      type: request.content.kind,
+      content: renderContent(request.content),
       source: request.source,
       status: 'pending',
       statusTimes: { pending: new Date().toISOString() },
@@ -144,14 +156,14 @@ export class SendPipelineService implements OnApplicationBootstrap {
   private process(job: Job<OutboundJobData>): Promise<void> {
     const { instanceId } = job.data;
     const previous = this.lanes.get(instanceId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.send(job.data));
+    const run = previous.catch(() => undefined).then(() => this.deliver(job.data));
     this.lanes.set(instanceId, run);
     return run.finally(() => {
       if (this.lanes.get(instanceId) === run) this.lanes.delete(instanceId);
     });
   }
 
-  private async send({ rowId, instanceId }: OutboundJobData): Promise<void> {
+  private async deliver({ rowId, instanceId }: OutboundJobData): Promise<void> {
     const em = this.em.fork();
     const claimed = await em.nativeUpdate(
       Message,
@@ -168,7 +180,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
       if (!session || session.state !== 'connected') throw new InstanceNotConnectedError();
       ownJid = session.me ? toUserJid(session.me.jid) : null;
       await this.pace(instanceId);
-      const request = row.request as unknown as TextSendRequest;
+      const request = row.request as unknown as SendRequest;
       if (request.delaySeconds) {
         await session.sendPresence('available').catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, request.delaySeconds! * 1000));
@@ -182,15 +194,11 @@ export class SendPipelineService implements OnApplicationBootstrap {
             )
           )?.raw ?? undefined)
         : undefined;
-      sent = await session.sendMessage(
-        row.chatJid,
-        { kind: 'text', text: row.content },
-        {
-          messageId: row.messageId,
-          quoted,
-          mentions: row.mentions.length ? row.mentions : undefined,
-        },
-      );
+      sent = await session.sendMessage(row.chatJid, request.content, {
+        messageId: row.messageId,
+        quoted,
+        mentions: row.mentions.length ? row.mentions : undefined,
+      });
     } catch (error) {
       const reason = error instanceof DomainError ? error.message : (error as Error).message;
       await em.nativeUpdate(
@@ -239,6 +247,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
 
   /** One outgoing `message.exchange` per message (the engine's echo is skipped by the same flag). */
   private async publishSent(instance: Instance, row: Message): Promise<void> {
+    const request = row.request as unknown as SendRequest;
     const claimed = await this.em
       .fork()
       .nativeUpdate(Message, { id: row.id, published: false }, { published: true });
@@ -252,7 +261,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
         fromMe: true,
         pushName: null,
         timestamp: row.timestamp,
-        type: 'text',
+        type: request.content.kind,
         content: row.content,
         isForwarded: false,
         context:
@@ -265,10 +274,25 @@ export class SendPipelineService implements OnApplicationBootstrap {
               }
             : null,
         media: null,
-        location: null,
+        location:
+          request.content.kind === 'location'
+            ? {
+                latitude: request.content.latitude,
+                longitude: request.content.longitude,
+                name: request.content.name ?? null,
+                address: request.content.address ?? null,
+              }
+            : null,
         contacts: null,
         reaction: null,
-        poll: null,
+        poll:
+          request.content.kind === 'poll'
+            ? {
+                name: request.content.name,
+                options: request.content.options,
+                selectableCount: request.content.selectableCount,
+              }
+            : null,
         pollUpdate: null,
         edit: null,
         revoke: null,
@@ -338,4 +362,28 @@ export class SendPipelineService implements OnApplicationBootstrap {
 /** A message id in WhatsApp Web's format: `3EB0` and 18 upper-case hex digits. */
 export function newMessageId(): string {
   return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+}
+
+/**
+ * The D7 `content` string of an outgoing message: the text; for a location
+ * `📍 name\naddress\nLat: …, Long: …`; for a poll the question and the numbered options.
+ */
+export function renderContent(content: OutgoingContent): string {
+  switch (content.kind) {
+    case 'text':
+      return content.text;
+    case 'location':
+      return [
+        content.name ? `📍 ${content.name}` : '📍',
+        content.address,
+        `Lat: ${content.latitude}, Long: ${content.longitude}`,
+      ]
+        .filter(Boolean)
+        .join('\n');
+    case 'poll':
+      return [
+        content.name,
+        ...content.options.map((option, index) => `${index + 1}. ${option}`),
+      ].join('\n');
+  }
 }

@@ -2,6 +2,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 
 import type {
+  AnyMessageContent,
   AuthenticationCreds,
   AuthenticationState,
   ConnectionState,
@@ -230,11 +231,10 @@ export class BaileysSession extends WhatsAppSession {
     const quoted = options.quoted
       ? (JSON.parse(JSON.stringify(options.quoted), b.BufferJSON.reviver) as WAMessage)
       : undefined;
-    const sent = await sock.sendMessage(
-      toJid,
-      { text: content.text, mentions: options.mentions },
-      { messageId: options.messageId, quoted },
-    );
+    const sent = await sock.sendMessage(toJid, toEngineContent(content, options.mentions), {
+      messageId: options.messageId,
+      quoted,
+    });
     const id = sent?.key.id;
     if (!id) {
       throw new Error('WhatsApp engine returned no message id');
@@ -622,4 +622,32 @@ function profileOf(creds: AuthenticationCreds): ProfileEvent | null {
     platform,
     isBusiness: platform !== null && BUSINESS_PLATFORMS.has(platform),
   };
+}
+
+/** The engine's message content for a domain {@link OutgoingContent}. */
+function toEngineContent(
+  content: OutgoingContent,
+  mentions: string[] | undefined,
+): AnyMessageContent {
+  switch (content.kind) {
+    case 'text':
+      return { text: content.text, mentions };
+    case 'location':
+      return {
+        location: {
+          degreesLatitude: content.latitude,
+          degreesLongitude: content.longitude,
+          name: content.name,
+          address: content.address,
+        },
+      };
+    case 'poll':
+      return {
+        poll: {
+          name: content.name,
+          values: content.options,
+          selectableCount: content.selectableCount,
+        },
+      };
+  }
 }

@@ -39,4 +39,12 @@ export class Webhook extends BaseEntity {
   /** AAD `webhook.secret_cipher.<id>`. */
   @Property({ type: 'text', hidden: true })
   secretCipher: string;
+
+  /** The signing secret replaced by the last rotation (D6); AAD `webhook.previous_secret_cipher.<id>`. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  previousSecretCipher: string | null = null;
+
+  /** Until when the previous secret still signs deliveries (rotation + 24 h, D6). */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  previousSecretExpiresAt: Date | null = null;
 }

@@ -1,0 +1,100 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
+
+/** Fields every send shares (§1.8). */
+export class SendCommonDto {
+  /** Contact number (D13 punctuation allowed) or a JID. */
+  @IsDefined({ message: SPEC_LITERALS.numberRequired })
+  @IsString({ message: SPEC_LITERALS.numberRequired })
+  @IsNotEmpty({ message: SPEC_LITERALS.numberRequired })
+  @MaxLength(120)
+  @ApiProperty({ example: '5511999999999' })
+  number: string;
+
+  /** Seconds of "typing…" before sending. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  delay?: number;
+
+  /** Id of a message of this instance to quote. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  replyTo?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  source?: string;
+}
+
+/** `POST /api/message/location/:instance` (API.md §3.2). */
+export class SendLocationDto extends SendCommonDto {
+  @IsDefined({ message: 'latitude is required' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude must be a number' })
+  @Min(-90)
+  @Max(90)
+  @ApiProperty({ example: -23.5613 })
+  latitude: number;
+
+  @IsDefined({ message: 'longitude is required' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'longitude must be a number' })
+  @Min(-180)
+  @Max(180)
+  @ApiProperty({ example: -46.6565 })
+  longitude: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @ApiProperty({ required: false, example: 'Head office' })
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @ApiProperty({ required: false, example: 'Av. Paulista, 1000' })
+  address?: string;
+}
+
+/** `POST /api/message/poll/:instance` (API.md §3.2). */
+export class SendPollDto extends SendCommonDto {
+  @IsString()
+  @IsNotEmpty({ message: 'question is required' })
+  @MaxLength(255)
+  @ApiProperty({ example: 'Which flavor?' })
+  question: string;
+
+  /** 2–12 options. */
+  @IsArray()
+  @ArrayMinSize(2, { message: 'options must contain between 2 and 12 options' })
+  @ArrayMaxSize(12, { message: 'options must contain between 2 and 12 options' })
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(100, { each: true })
+  @ApiProperty({ example: ['Chocolate', 'Vanilla'] })
+  options: string[];
+
+  /** Most options one voter may pick; below 1 becomes 1, above the option count becomes it. */
+  @IsOptional()
+  @IsInt()
+  @ApiProperty({ required: false, default: 1 })
+  maxAnswer?: number;
+}

@@ -1,0 +1,62 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bull';
+
+import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
+
+/** Data of a delivery job: ids only (CONVENTIONS.md §8). */
+export interface DeliveryJobData {
+  deliveryId: string;
+  /** The attempt this job makes, counted over the delivery's life (1 = first). */
+  attempt: number;
+}
+
+/** Job id of one attempt: adding the same attempt twice keeps one job (Bull dedupes by id). */
+export const deliveryJobId = (deliveryId: string, attempt: number) => `${deliveryId}.${attempt}`;
+
+/**
+ * The producer side of the `webhook-delivery` queue; the only place that knows it is Bull.
+ * Every job is one attempt; retries are new delayed jobs (see the processor).
+ */
+@Injectable()
+export class WebhookDeliveryQueue {
+  constructor(
+    @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
+  ) {}
+
+  /**
+   * Queues attempt `attempt` of a delivery after `delayMs`. Idempotent per attempt; when the
+   * attempt is already waiting with a delay and `promote` is set, it runs now instead.
+   */
+  async add(deliveryId: string, attempt: number, delayMs = 0, promote = false): Promise<void> {
+    const jobId = deliveryJobId(deliveryId, attempt);
+    if (promote) {
+      const existing = await this.queue.getJob(jobId);
+      if (existing && (await existing.isDelayed())) await existing.remove();
+    }
+    await this.queue.add(
+      { deliveryId, attempt },
+      {
+        jobId,
+        delay: Math.max(0, Math.round(delayMs)),
+        attempts: 1,
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
+  }
+
+  /** Whether the job of that attempt is in Redis (waiting, delayed, active or paused). */
+  async has(deliveryId: string, attempt: number): Promise<boolean> {
+    return (await this.queue.getJob(deliveryJobId(deliveryId, attempt))) !== null;
+  }
+
+  /** Starts this process's worker with `concurrency` parallel jobs. */
+  process(concurrency: number, handler: (data: DeliveryJobData) => Promise<void>): void {
+    this.queue
+      .process(concurrency, (job) => handler(job.data))
+      .catch((error: Error) =>
+        new Logger(WebhookDeliveryQueue.name).error(`Delivery worker stopped: ${error.message}`),
+      );
+  }
+}
