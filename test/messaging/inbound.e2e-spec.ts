@@ -1,15 +1,13 @@
 import { EventLog } from '../../src/modules/events/entities/event-log.entity';
-import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
   allEvents,
-  linkByQr,
+  type LinkedInstance,
   type Sandbox,
-  sandboxEnv,
-  startTestSandbox,
+  startLinkedInstance,
 } from '../support/sessions';
 import { waitUntil } from '../support/wait';
-import { startWharf, type WharfHandle } from '../support/wharf';
+import { type WharfHandle } from '../support/wharf';
 
 describe('inbound messages and receipts (issue 4, D7)', () => {
   let sandbox: Sandbox;
@@ -21,25 +19,21 @@ describe('inbound messages and receipts (issue 4, D7)', () => {
   const alice = { number: '5511944400001', jid: '5511944400001@s.whatsapp.net' };
   const bob = { number: '5511944400002', jid: '5511944400002@s.whatsapp.net' };
 
+  let linked: LinkedInstance;
+
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    wharf = await startWharf({ env: sandboxEnv(sandbox) });
-    api = new Api(wharf.url);
-    ta = (await createAccount(wharf)).token;
-    const instance = await createInstance(wharf, ta, 'inbox', {
-      autoRejectCalls: true,
-      callRejectMessage: 'No calls, please write.',
-    });
-    instanceId = instance.id;
-    sandbox.createPhone('5511944400000', 'Inbox');
-    sandbox.createPhone(alice.number, 'Alice');
-    sandbox.createPhone(bob.number, 'Bob');
-    ownJid = (await linkByQr(api, sandbox, ta, 'inbox', '5511944400000')).numberJid;
+    linked = await startLinkedInstance(
+      'inbox',
+      '5511944400000',
+      [
+        { number: alice.number, name: 'Alice' },
+        { number: bob.number, name: 'Bob' },
+      ],
+      { autoRejectCalls: true, callRejectMessage: 'No calls, please write.' },
+    );
+    ({ sandbox, wharf, api, ta, instanceId, ownJid } = linked);
   });
-  afterAll(async () => {
-    await wharf?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => linked?.close());
 
   async function exchanges(): Promise<EventLog[]> {
     return (await allEvents(wharf, instanceId)).filter((e) => e.event === 'message.exchange');

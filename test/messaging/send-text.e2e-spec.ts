@@ -1,15 +1,14 @@
 import { Message } from '../../src/modules/messaging/entities/message.entity';
-import { createAccount, createInstance } from '../support/fixtures';
+import { createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
   allEvents,
-  linkByQr,
+  type LinkedInstance,
   type Sandbox,
-  sandboxEnv,
-  startTestSandbox,
+  startLinkedInstance,
 } from '../support/sessions';
 import { waitUntil } from '../support/wait';
-import { startWharf, type WharfHandle } from '../support/wharf';
+import { type WharfHandle } from '../support/wharf';
 
 describe('sending text (API.md §3.2, D14)', () => {
   let sandbox: Sandbox;
@@ -20,20 +19,15 @@ describe('sending text (API.md §3.2, D14)', () => {
   let ownJid: string;
   const carol = { number: '5511922200001', jid: '5511922200001@s.whatsapp.net' };
 
+  let linked: LinkedInstance;
+
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    wharf = await startWharf({ env: sandboxEnv(sandbox) });
-    api = new Api(wharf.url);
-    ta = (await createAccount(wharf)).token;
-    instanceId = (await createInstance(wharf, ta, 'sender')).id;
-    sandbox.createPhone('5511922200000', 'Sender');
-    sandbox.createPhone(carol.number, 'Carol');
-    ownJid = (await linkByQr(api, sandbox, ta, 'sender', '5511922200000')).numberJid;
+    linked = await startLinkedInstance('sender', '5511922200000', [
+      { number: carol.number, name: 'Carol' },
+    ]);
+    ({ sandbox, wharf, api, ta, instanceId, ownJid } = linked);
   });
-  afterAll(async () => {
-    await wharf?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => linked?.close());
 
   const received = () =>
     sandbox

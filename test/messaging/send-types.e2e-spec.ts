@@ -1,14 +1,12 @@
-import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
   allEvents,
-  linkByQr,
+  type LinkedInstance,
   type Sandbox,
-  sandboxEnv,
-  startTestSandbox,
+  startLinkedInstance,
 } from '../support/sessions';
 import { waitUntil } from '../support/wait';
-import { startWharf, type WharfHandle } from '../support/wharf';
+import { type WharfHandle } from '../support/wharf';
 
 describe('sending locations and polls (API.md §3.2)', () => {
   let sandbox: Sandbox;
@@ -19,20 +17,15 @@ describe('sending locations and polls (API.md §3.2)', () => {
   let ownJid: string;
   const dan = { number: '5511911100001', jid: '5511911100001@s.whatsapp.net' };
 
+  let linked: LinkedInstance;
+
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    wharf = await startWharf({ env: sandboxEnv(sandbox) });
-    api = new Api(wharf.url);
-    ta = (await createAccount(wharf)).token;
-    instanceId = (await createInstance(wharf, ta, 'types')).id;
-    sandbox.createPhone('5511911100000', 'Types');
-    sandbox.createPhone(dan.number, 'Dan');
-    ownJid = (await linkByQr(api, sandbox, ta, 'types', '5511911100000')).numberJid;
+    linked = await startLinkedInstance('types', '5511911100000', [
+      { number: dan.number, name: 'Dan' },
+    ]);
+    ({ sandbox, wharf, api, ta, instanceId, ownJid } = linked);
   });
-  afterAll(async () => {
-    await wharf?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => linked?.close());
 
   const onPhone = async (messageId: string) => {
     await waitUntil(`${messageId} on the phone`, () =>

@@ -2,9 +2,10 @@
 import { type Sandbox, startSandbox } from '@wharf/sandbox';
 
 import { EventLog } from '../../src/modules/events/entities/event-log.entity';
+import { createAccount, createInstance } from './fixtures';
 import { Api } from './http';
 import { waitUntil } from './wait';
-import type { WharfHandle } from './wharf';
+import { startWharf, type WharfHandle } from './wharf';
 
 export { Sandbox };
 
@@ -81,4 +82,49 @@ export async function linkByQr(
     throw new Error(`connect failed: ${connect.status} ${connect.text}`);
   await sandbox.link(number, connect.body.qrCode);
   return waitForState(api, token, name, 'connected');
+}
+
+/** A Wharf in sandbox mode with one instance linked to a sandbox phone (messaging tests). */
+export interface LinkedInstance {
+  sandbox: Sandbox;
+  wharf: WharfHandle;
+  api: Api;
+  /** The account's TokenAccount. */
+  ta: string;
+  instanceId: string;
+  /** The instance's own number JID. */
+  ownJid: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the sandbox and Wharf, creates an account and instance `name` (with `instanceOptions`),
+ * creates the phones `peers` and links the instance to a new phone `ownNumber`.
+ */
+export async function startLinkedInstance(
+  name: string,
+  ownNumber: string,
+  peers: Array<{ number: string; name: string }>,
+  instanceOptions: Record<string, unknown> = {},
+): Promise<LinkedInstance> {
+  const sandbox = await startTestSandbox();
+  const wharf = await startWharf({ env: sandboxEnv(sandbox) });
+  const api = new Api(wharf.url);
+  const ta = (await createAccount(wharf)).token;
+  const instanceId = (await createInstance(wharf, ta, name, instanceOptions)).id;
+  sandbox.createPhone(ownNumber, name);
+  for (const peer of peers) sandbox.createPhone(peer.number, peer.name);
+  const ownJid = (await linkByQr(api, sandbox, ta, name, ownNumber)).numberJid as string;
+  return {
+    sandbox,
+    wharf,
+    api,
+    ta,
+    instanceId,
+    ownJid,
+    close: async () => {
+      await wharf.close();
+      await sandbox.close();
+    },
+  };
 }
