@@ -108,6 +108,22 @@ describe('HTTP platform: request ids, errors, CORS, OpenAPI, metrics', () => {
     expect(examples).toContain('Account instance quota exceeded');
     expect(doc.components.schemas.CreateInstanceDto.properties.name).toBeDefined();
     expect(doc.components.schemas.CreateInstanceDto.required).toEqual(['name']);
+    // D7 / issue 5: the envelope and the six event payloads are published as components.
+    for (const schema of [
+      'EventEnvelopeDto',
+      'EventMessageExchangeDataDto',
+      'EventMessageStatusDataDto',
+      'EventInstanceStateDataDto',
+      'EventCallUpdateDataDto',
+      'EventGroupFlowDataDto',
+      'EventLabelUpdateDataDto',
+    ]) {
+      expect([schema, Boolean(doc.components.schemas[schema])]).toEqual([schema, true]);
+    }
+    expect(doc.components.schemas.EventMessageExchangeDataDto.properties.message.$ref).toContain(
+      'EventMessageBodyDto',
+    );
+    expect(doc.info.description).toContain('webhook-signature');
   });
 
   it('serves Prometheus metrics to the admin token only', async () => {

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+import { EVENT_SCHEMAS } from '../../modules/events/dto/event-payloads.dto';
 import { SECURITY_SCHEMES } from '../auth/auth.decorator';
 
 /**
@@ -13,7 +14,11 @@ export function setupOpenApi(app: NestFastifyApplication, version: string): void
     new DocumentBuilder()
       .setTitle('Wharf')
       .setDescription(
-        'Self-hosted WhatsApp HTTP API gateway, compatible with RyzeAPI. Errors use the envelope `{ success: false, error: { message, code, details? } }` (D2); every response carries `X-Request-Id` and the `X-RateLimit-*` headers (D5).',
+        'Self-hosted WhatsApp HTTP API gateway, compatible with RyzeAPI. Errors use the envelope `{ success: false, error: { message, code, details? } }` (D2); every response carries `X-Request-Id` and the `X-RateLimit-*` headers (D5).\n\n' +
+          '**Events** (webhooks and WebSocket) use the `EventEnvelope` schema; `data` is one of the `Event*Data` schemas. ' +
+          'Webhook deliveries carry `Content-Type: application/json`, `User-Agent: Wharf/<version>`, `webhook-id` (the eventId, the same on every retry), ' +
+          '`webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>` — the Standard Webhooks scheme; ' +
+          'the key is the base64 part of the `whsec_` secret; during a secret rotation two signatures are sent (D6).',
       )
       .setVersion(version)
       .addApiKey(
@@ -43,6 +48,7 @@ export function setupOpenApi(app: NestFastifyApplication, version: string): void
         SECURITY_SCHEMES.admin,
       )
       .build(),
+    { extraModels: EVENT_SCHEMAS },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
 }
