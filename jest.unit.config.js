@@ -4,6 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/libs/sandbox/test/unref-baileys-timers.ts'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+  // The libs' tests link real Baileys clients to an in-process sandbox: seconds each, more when
+  // both cores are busy (CI runs them in parallel). 5 s (Jest's default) timed out under load.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },

@@ -43,7 +43,7 @@ export async function createThrowawayDatabase(
     url.pathname = `/${name}`;
     return {
       url: url.toString(),
-      config: { dialect, url: url.toString(), migrateOnStart: true, debug: false },
+      config: { dialect, url: url.toString(), migrateOnStart: true, debug: false, poolMax: 5 },
       drop: async () => {
         const client = new Client({ connectionString: PG_ADMIN_URL });
         await client.connect();
@@ -59,7 +59,7 @@ export async function createThrowawayDatabase(
   const file = join(dir, 'wharf.sqlite');
   return {
     url: `file:${file}`,
-    config: { dialect, url: file, migrateOnStart: true, debug: false },
+    config: { dialect, url: file, migrateOnStart: true, debug: false, poolMax: 5 },
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -29,6 +29,7 @@ describe('configuration', () => {
     expect(config.database).toMatchObject({
       dialect: 'sqlite',
       url: join(env.DATA_DIR, 'wharf.sqlite'),
+      poolMax: 20,
     });
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.rateLimit).toMatchObject({
@@ -45,11 +46,19 @@ describe('configuration', () => {
       dialect: 'postgresql',
       url: 'postgresql://u@db:5432/wharf',
     });
+    expect(
+      load({ ...base(), DATABASE_URL: 'postgresql://u@db/w', DATABASE_POOL_MAX: '50' }).database
+        .poolMax,
+    ).toBe(50);
   });
 
   it.each([
     [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a whole number (got "abc")'],
     [{ PORT: '70000' }, 'Invalid configuration: PORT must be between 0 and 65535 (got 70000)'],
+    [
+      { DATABASE_POOL_MAX: '0' },
+      'Invalid configuration: DATABASE_POOL_MAX must be between 1 and 200 (got 0)',
+    ],
     [
       { REDIS_URL: 'http://x' },
       'Invalid configuration: REDIS_URL must use one of redis:, rediss: (got "http:")',

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 
 import { registerAs } from '@nestjs/config';
 
-import { ConfigError, readBool, readString } from './env';
+import { ConfigError, readBool, readInt, readString } from './env';
 
 export type DatabaseDialect = 'postgresql' | 'sqlite';
 
@@ -13,6 +13,13 @@ export interface DatabaseConfig {
   /** Whether pending migrations run at start-up (D19: always on in normal operation). */
   migrateOnStart: boolean;
   debug: boolean;
+  /**
+   * Most PostgreSQL connections this process opens (`DATABASE_POOL_MAX`, 1–200, default 20).
+   * Under load each transaction holds its connection across several event-loop turns, so a
+   * small pool caps throughput well below what PostgreSQL can take (bench `accept`).
+   * SQLite always uses one connection.
+   */
+  poolMax: number;
 }
 
 /**
@@ -25,6 +32,7 @@ export function loadDatabaseConfig(): DatabaseConfig {
   const common = {
     migrateOnStart: readBool('DATABASE_MIGRATE_ON_START', true),
     debug: readBool('DATABASE_DEBUG', false),
+    poolMax: readInt('DATABASE_POOL_MAX', 20, 1, 200),
   };
   if (raw === undefined) {
     return { dialect: 'sqlite', url: join(dataDir, 'wharf.sqlite'), ...common };

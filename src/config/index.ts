@@ -1,5 +1,11 @@
 import { AppConfig, appConfig, loadAppConfig } from './app.config';
 import { DatabaseConfig, databaseConfig, loadDatabaseConfig } from './database.config';
+import {
+  InboundMediaConfig,
+  inboundMediaConfig,
+  loadInboundMediaConfig,
+} from './inbound-media.config';
+import { loadMediaConfig, MediaConfig, mediaConfig } from './media.config';
 import { loadRateLimitConfig, RateLimitConfig, rateLimitConfig } from './rate-limit.config';
 import { loadRedisConfig, RedisConfig, redisConfig } from './redis.config';
 import { loadSecurityConfig, SecurityConfig, securityConfig } from './security.config';
@@ -9,6 +15,8 @@ import { loadWebhookConfig, WebhookConfig, webhookConfig } from './webhook.confi
 export * from './app.config';
 export * from './database.config';
 export { ConfigError, withEnvironment } from './env';
+export * from './inbound-media.config';
+export * from './media.config';
 export * from './rate-limit.config';
 export * from './redis.config';
 export * from './security.config';
@@ -24,6 +32,8 @@ export interface AllConfig {
   rateLimit: RateLimitConfig;
   session: SessionConfig;
   webhook: WebhookConfig;
+  inboundMedia: InboundMediaConfig;
+  media: MediaConfig;
 }
 
 /** The `load` list of `ConfigModule.forRoot`. */
@@ -35,6 +45,8 @@ export const configLoaders = [
   rateLimitConfig,
   sessionConfig,
   webhookConfig,
+  inboundMediaConfig,
+  mediaConfig,
 ];
 
 /**
@@ -50,5 +62,7 @@ export function loadAllConfig(): AllConfig {
     rateLimit: loadRateLimitConfig(),
     session: loadSessionConfig(),
     webhook: loadWebhookConfig(),
+    inboundMedia: loadInboundMediaConfig(),
+    media: loadMediaConfig(),
   };
 }

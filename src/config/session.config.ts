@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 
-import { ConfigError, readInt, readString, readUrl } from './env';
+import { ConfigError, readEnum, readInt, readString, readUrl } from './env';
 
 export interface SessionConfig {
   /** WA_SANDBOX_URL: connect to the sandbox instead of WhatsApp and trust only its root key (issue 3). */
@@ -19,7 +19,11 @@ export interface SessionConfig {
   reconnectBaseDelayMs: number;
   /** CONNECT_TIMEOUT_MS: how long `connect` waits for the first QR or code (D9: 60 s). */
   connectTimeoutMs: number;
+  /** ENGINE_LOG_LEVEL: minimum level of the WhatsApp engine's own log lines (default `warn`; it is chatty). */
+  engineLogLevel: (typeof ENGINE_LOG_LEVELS)[number];
 }
+
+export const ENGINE_LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** The WhatsApp Web version Baileys rc14 was released with. */
 export const DEFAULT_WA_VERSION: [number, number, number] = [2, 3000, 1027934701];
@@ -43,6 +47,7 @@ export function loadSessionConfig(): SessionConfig {
     reconnectMaxDelayMs: readInt('SESSION_RECONNECT_MAX_DELAY_MS', 300_000, 100, 3_600_000),
     reconnectBaseDelayMs: readInt('SESSION_RECONNECT_BASE_DELAY_MS', 1_000, 10, 60_000),
     connectTimeoutMs: readInt('CONNECT_TIMEOUT_MS', 60_000, 1_000, 600_000),
+    engineLogLevel: readEnum('ENGINE_LOG_LEVEL', ENGINE_LOG_LEVELS, 'warn'),
   };
 }
 

@@ -49,7 +49,7 @@ export function buildOrmOptions(db: DatabaseConfig): Options {
     discovery: { warnWhenNoEntities: true },
   };
   if (db.dialect === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: db.url, pool: { min: 0, max: 10 } };
+    return { ...common, driver: PostgreSqlDriver, clientUrl: db.url, pool: { min: 0, max: db.poolMax } };
   }
   mkdirSync(dirname(db.url), { recursive: true });
   return {

@@ -222,6 +222,30 @@ describe('inbound messages and receipts (issue 4, D7)', () => {
     ).toBe(404);
   });
 
+  it('sends read receipts for received messages when autoReadMessages is on', async () => {
+    const { messageId: unread } = await sandbox.sendMessage(alice.number, {
+      to: ownJid,
+      text: 'stays unread',
+    });
+    await waitForExchange(unread);
+    await api.post('/api/instance/settings/inbox', { token: ta, body: { autoReadMessages: true } });
+    const { messageId: read } = await sandbox.sendMessage(alice.number, {
+      to: ownJid,
+      text: 'read me',
+    });
+    await waitUntil('the read receipt on the phone', () =>
+      sandbox
+        .messages(alice.number)
+        .receipts.some((r) => r.messageId === read && r.status === 'read'),
+    );
+    expect(
+      sandbox
+        .messages(alice.number)
+        .receipts.some((r) => r.messageId === unread && r.status === 'read'),
+    ).toBe(false);
+    await api.post('/api/instance/settings/inbox', { token: ta, body: { autoReadMessages: false } });
+  });
+
   it('answers the message-store literals for bad lookups', async () => {
     const missing = await api.get('/api/chat/getMessage/inbox', { token: ta });
     expect(missing.body).toEqual({

@@ -17,10 +17,14 @@ describe('health and HTTP basics', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('reports database and Redis on /health/ready', async () => {
+  it('reports database, Redis and the queue workers on /health/ready', async () => {
     const res = await api.get('/health/ready');
     expect(res.status).toBe(200);
-    expect(res.body.details).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
+    expect(res.body.details).toEqual({
+      database: { status: 'up' },
+      redis: { status: 'up' },
+      queues: { status: 'up' },
+    });
   });
 
   it('answers /health/live', async () => {

@@ -149,6 +149,112 @@ const INSTANCE_ROUTES: RouteSpec[] = [
     kinds: ['account', 'instance'],
     body: { number: '5511999999999', question: 'Q', options: ['a', 'b'] },
   },
+  {
+    method: 'GET',
+    route: '/api/media/:instance/:messageId',
+    kinds: ['account', 'instance'],
+    sideEffects: true,
+  },
+  {
+    method: 'GET',
+    route: '/api/chat/base64/:instance',
+    kinds: ['account', 'instance'],
+    query: 'messageId=NONE',
+    sideEffects: true,
+  },
+  {
+    method: 'GET',
+    route: '/api/chat/poll/:instance',
+    kinds: ['account', 'instance'],
+    query: 'messageId=NONE',
+    sideEffects: true,
+  },
+  {
+    method: 'POST',
+    route: '/api/chat/history/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999' },
+  },
+  { method: 'GET', route: '/api/instance/metrics/:instance', kinds: ['account', 'instance'] },
+  {
+    method: 'POST',
+    route: '/api/message/contact/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', vcard: { fullName: 'A', phone: '5511988887777' } },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/reaction/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', messageId: '3EB0AA', reaction: '👍' },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/carousel/:instance',
+    kinds: ['account', 'instance'],
+    body: {
+      number: '5511999999999',
+      cards: [{ header: { title: 'T' }, body: { text: 'B' }, buttons: [{ id: 'x' }] }],
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/button/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', contentText: 'C', buttons: [{ id: 'x' }] },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/buttons/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', contentText: 'C', buttons: [{ id: 'x' }] },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/list/:instance',
+    kinds: ['account', 'instance'],
+    body: {
+      number: '5511999999999',
+      contentText: 'C',
+      buttonText: 'Open',
+      sections: [{ title: 'S', rows: [{ id: 'r', title: 'R' }] }],
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/form/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', message: 'Fill in' },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/pix/:instance',
+    kinds: ['account', 'instance'],
+    body: {
+      number: '5511999999999',
+      merchantName: 'M',
+      pixKey: '12345678901',
+      pixKeyType: 'CPF',
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/media/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', mediaType: 'document', mediaBase64: 'aGlqYWNr' },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/sticker/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', imageUrl: 'https://x.example.com/s.png' },
+  },
+  {
+    method: 'POST',
+    route: '/api/message/status/:instance',
+    kinds: ['account', 'instance'],
+    body: { type: 'text', message: 'hijack' },
+  },
 ];
 
 /** Routes without an instance in the path. `:id` is account Y's id. */

@@ -260,6 +260,8 @@ describe('Redis unreachable (D5 fail open)', () => {
     expect(res.body.details).toEqual({
       database: { status: 'up' },
       redis: expect.objectContaining({ status: 'down' }),
+      // The queue workers live on Redis too (D18).
+      queues: { status: 'down', down: expect.arrayContaining(['webhook-delivery', 'outbound']) },
     });
   });
 });

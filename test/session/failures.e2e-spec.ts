@@ -6,6 +6,7 @@ import {
   linkByQr,
   type Sandbox,
   sandboxEnv,
+  settledStateCount,
   startTestSandbox,
   stateEvents,
   waitForState,
@@ -43,7 +44,7 @@ describe('session failure limits (D9, D10)', () => {
       'gives-up',
       sandbox.createPhone('5511955500001', 'Quits').number,
     );
-    const before = (await stateEvents(wharf, instance.id)).length;
+    const before = await settledStateCount(wharf, instance.id);
     sandbox.dropNetwork(8000);
     await waitForState(api, ta, 'gives-up', 'disconnected');
     await waitUntil(

@@ -8,6 +8,7 @@ import {
   linkByQr,
   type Sandbox,
   sandboxEnv,
+  settledStateCount,
   startTestSandbox,
   stateEvents,
   waitForState,
@@ -109,7 +110,7 @@ describe('WhatsApp sessions through the sandbox (issue 3)', () => {
   it('reconnects by itself after a network drop, without a new QR', async () => {
     const instance = await createInstance(wharf, ta, 'drop');
     await linkByQr(api, sandbox, ta, 'drop', newPhone('Carol').number);
-    const before = (await stateEvents(wharf, instance.id)).length;
+    const before = await settledStateCount(wharf, instance.id);
     sandbox.dropNetwork(1500);
     await waitUntil('a reconnecting state', async () =>
       (await stateEvents(wharf, instance.id)).slice(before).includes('connecting/reconnecting'),

@@ -5,6 +5,7 @@ import {
   linkByQr,
   type Sandbox,
   sandboxEnv,
+  settledStateCount,
   startTestSandbox,
   stateEvents,
   waitForState,
@@ -45,7 +46,7 @@ describe('session ownership across restarts and processes (D10, D20)', () => {
     const instance = await createInstance(first, account.token, 'survivor');
     const phone = sandbox.createPhone('5511977700001', 'Restart');
     await linkByQr(new Api(first.url), sandbox, account.token, 'survivor', phone.number);
-    const before = (await stateEvents(first, instance.id)).length;
+    const before = await settledStateCount(first, instance.id);
     await first.close();
 
     const second = await start(shared(first));
@@ -80,7 +81,7 @@ describe('session ownership across restarts and processes (D10, D20)', () => {
     const other = await start(shared(owner));
 
     // Both processes run; the session must not flap between them (two sockets would replace each other, 440).
-    const settled = (await stateEvents(owner, instance.id)).length;
+    const settled = await settledStateCount(owner, instance.id);
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect((await stateEvents(owner, instance.id)).slice(settled)).toEqual([]);
     const device = () => sandbox.listPhones().find((p) => p.number === phone.number)!.devices[0];
@@ -104,7 +105,7 @@ describe('session ownership across restarts and processes (D10, D20)', () => {
 });
 
 describe('session commands sent to a process that does not own the session', () => {
-  it('relays reconnect, connect and logout to the owner', async () => {
+  it('relays reconnect, connect, number lookups (D13) and logout to the owner', async () => {
     const sandbox = await startTestSandbox();
     const db = await createThrowawayDatabase(TEST_DIALECT, 'wharf_relay');
     const owner = await startWharf({ db, env: sandboxEnv(sandbox) });
@@ -119,7 +120,7 @@ describe('session commands sent to a process that does not own the session', () 
       const phone = sandbox.createPhone('5511977700003', 'Relay');
       await linkByQr(new Api(owner.url), sandbox, account.token, 'relayed', phone.number);
       const api = new Api(other.url);
-      const before = (await stateEvents(owner, instance.id)).length;
+      const before = await settledStateCount(owner, instance.id);
       const reconnect = await api.post('/api/instance/reconnect/relayed', {
         token: instance.token,
       });
@@ -137,6 +138,26 @@ describe('session commands sent to a process that does not own the session', () 
         message: 'Instance already connected',
         status: 'connected',
       });
+      // D13 through the owner: a send accepted by the other process resolves the 9th digit with
+      // the owner's session (usync), and a number without WhatsApp is refused there too.
+      const old = sandbox.createPhone('551177700004', 'Old number');
+      const send = await api.post('/api/message/text/relayed', {
+        token: instance.token,
+        body: { number: '5511977700004', message: 'via the other process' },
+      });
+      expect([send.status, send.body.data?.chat?.jid]).toEqual([200, old.jid]);
+      await waitUntil('the old number to get the message', () =>
+        sandbox.messages(old.number).messages.some((m) => m.id === send.body.messageId),
+      );
+      const missing = await api.post('/api/message/text/relayed', {
+        token: instance.token,
+        body: { number: '5511977700099', message: 'anyone?' },
+      });
+      expect([missing.status, missing.body.error]).toEqual([
+        400,
+        { message: 'Number is not on WhatsApp', code: 'NUMBER_NOT_ON_WHATSAPP' },
+      ]);
+
       const logout = await api.delete('/api/instance/logout/relayed', { token: instance.token });
       expect(logout.body).toEqual({
         success: true,

@@ -10,6 +10,7 @@ import {
   startTestSandbox,
   waitForState,
 } from '../support/sessions';
+import { waitUntil } from '../support/wait';
 import { startWharf, type WharfHandle } from '../support/wharf';
 
 const USER = 'wharf-user';
@@ -135,5 +136,48 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
     expect((await api.post('/api/instance/reconnect/later-proxy', { token: ta })).status).toBe(200);
     await waitForState(api, ta, 'later-proxy', 'connected');
     expect(tunnels).toBeGreaterThan(0);
+  });
+  it('downloads received media through the instance’s HTTP or SOCKS5 proxy (D15)', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const mediaHost = `127.0.0.1:${new URL(sandbox.mediaUrl).port}`;
+    const { createProxy } = await import('proxy');
+    const httpTunnels: string[] = [];
+    const httpProxy: Server = createProxy(createServer());
+    httpProxy.on('connect', (req: { url?: string }) => httpTunnels.push(req.url ?? ''));
+    servers.push(httpProxy);
+    const socks = (await import('simple-socks')).default;
+    const socksTunnels: string[] = [];
+    const socksProxy = socks.createServer({});
+    socksProxy.on('proxyConnect', (info: { address: string; port: number }) =>
+      socksTunnels.push(`${info.address}:${info.port}`),
+    );
+    servers.push(socksProxy);
+    const sender = sandbox.createPhone('5511966600010', 'Sender').number;
+    for (const [name, protocol, port, tunnels, number] of [
+      ['media-http', 'http', await listen(httpProxy), httpTunnels, '5511966600011'],
+      ['media-socks', 'socks5', await listen(socksProxy), socksTunnels, '5511966600012'],
+    ] as const) {
+      await createInstance(wharf, ta, name, {
+        proxyHost: '127.0.0.1',
+        proxyPort: String(port),
+        proxyProtocol: protocol,
+      });
+      await linkByQr(api, sandbox, ta, name, sandbox.createPhone(number, name).number);
+      const { messageId } = await sandbox.sendMessage(sender, {
+        to: `${number}@s.whatsapp.net`,
+        image: { data: png.toString('base64'), mimetype: 'image/png' },
+      });
+      const res = await waitUntil(`the image of ${name}`, async () => {
+        const got = await fetch(`${wharf.url}/api/chat/base64/${name}?messageId=${messageId}`, {
+          headers: { token: ta },
+        });
+        return got.status === 200 ? ((await got.json()) as { base64: string }) : undefined;
+      });
+      expect(res!.base64).toBe(png.toString('base64'));
+      expect(tunnels).toContain(mediaHost);
+    }
   });
 });

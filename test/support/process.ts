@@ -25,10 +25,13 @@ export interface WharfProcess {
   exited: Promise<number | null>;
 }
 
-/** Spawns `node dist/src/main.js` with `env` (on top of PATH only). */
-export function spawnWharf(env: Record<string, string>): WharfProcess {
+/**
+ * Spawns `node dist/src/main.js` with `env` (on top of PATH only); `nodeArgs` go before the
+ * script (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow).
+ */
+export function spawnWharf(env: Record<string, string>, nodeArgs: string[] = []): WharfProcess {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

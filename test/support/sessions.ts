@@ -1,5 +1,6 @@
 /** Helpers for session e2e tests: Wharf in sandbox mode, state polling, the event log. */
 import { type Sandbox, startSandbox } from '@wharf/sandbox';
+import pino from 'pino';
 
 import { EventLog } from '../../src/modules/events/entities/event-log.entity';
 import { createAccount, createInstance } from './fixtures';
@@ -11,7 +12,14 @@ export { Sandbox };
 
 /** Starts the sandbox on free ports (short call timeout for tests). */
 export function startTestSandbox(): Promise<Sandbox> {
-  return startSandbox({ port: 0, controlPort: 0, callTimeoutMs: 10_000 });
+  const logFile = process.env.WHARF_TEST_SANDBOX_LOG;
+  return startSandbox({
+    port: 0,
+    controlPort: 0,
+    callTimeoutMs: 10_000,
+    // WHARF_TEST_SANDBOX_LOG=/tmp/sandbox.log: the sandbox's debug log, to read a failed run.
+    logger: logFile ? pino({ level: 'debug' }, pino.destination({ dest: logFile, append: true })) : undefined,
+  });
 }
 
 /** Environment that points Wharf at `sandbox` with fast reconnects and a short lease. */
@@ -63,6 +71,23 @@ export async function stateEvents(wharf: WharfHandle, instanceId: string): Promi
   return rows.map((row) => `${String(row.data.state)}/${String(row.data.reason)}`);
 }
 
+/**
+ * How many `instance.state` events the instance has once the last one is `last` (default
+ * `connected/connected`). The state row is written before its event, so a test that saw the
+ * status change must wait for the event too before counting where "after" begins.
+ */
+export async function settledStateCount(
+  wharf: WharfHandle,
+  instanceId: string,
+  last = 'connected/connected',
+): Promise<number> {
+  const count = await waitUntil(`the last state event of ${instanceId} to be ${last}`, async () => {
+    const states = await stateEvents(wharf, instanceId);
+    return states.at(-1) === last ? states.length : 0;
+  });
+  return count;
+}
+
 /** All events of an instance, oldest first. */
 export async function allEvents(wharf: WharfHandle, instanceId: string): Promise<EventLog[]> {
   const orm = await wharf.orm();
@@ -99,16 +124,18 @@ export interface LinkedInstance {
 
 /**
  * Starts the sandbox and Wharf, creates an account and instance `name` (with `instanceOptions`),
- * creates the phones `peers` and links the instance to a new phone `ownNumber`.
+ * creates the phones `peers` and links the instance to a new phone `ownNumber`; `env` adds to
+ * Wharf's environment (e.g. `ALLOW_PRIVATE_TARGETS`).
  */
 export async function startLinkedInstance(
   name: string,
   ownNumber: string,
   peers: Array<{ number: string; name: string }>,
   instanceOptions: Record<string, unknown> = {},
+  env: Record<string, string> = {},
 ): Promise<LinkedInstance> {
   const sandbox = await startTestSandbox();
-  const wharf = await startWharf({ env: sandboxEnv(sandbox) });
+  const wharf = await startWharf({ env: sandboxEnv(sandbox, env) });
   const api = new Api(wharf.url);
   const ta = (await createAccount(wharf)).token;
   const instanceId = (await createInstance(wharf, ta, name, instanceOptions)).id;

@@ -48,16 +48,21 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse this database instead of creating one (restart tests); it is not dropped on close. */
   db?: ThrowawayDatabase;
+  /** Node options before the script (benchmarks: `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Listen on this port instead of a free one picked here (benchmarks poll it from the spawn). */
+  port?: number;
 }
 
 /** Starts Wharf and waits until it answers `/health/live`; call `close()` in `afterAll`. */
 export async function startWharf(options: StartOptions = {}): Promise<WharfHandle> {
   const db = options.db ?? (await createThrowawayDatabase(TEST_DIALECT, 'wharf_e2e'));
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-data-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.WHARF_TEST_LOG_LEVEL ?? 'silent',
+    ENGINE_LOG_LEVEL: process.env.WHARF_TEST_ENGINE_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: dataDir,
@@ -72,7 +77,7 @@ export async function startWharf(options: StartOptions = {}): Promise<WharfHandl
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   };
-  const child = spawnWharf(env);
+  const child = spawnWharf(env, options.nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   try {
     await Promise.race([

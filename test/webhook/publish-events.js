@@ -8,58 +8,17 @@
  *   spec: { "instances": [{ "id", "name" }], "count": 1000, "event": "call.update", "concurrency": 50 }
  *   out:  { "eventIds": [...] } once every event is published and its deliveries are written.
  */
-require('reflect-metadata');
 const { readFileSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
 
-const dist = join(__dirname, '..', '..', 'dist', 'src');
+const { createPublisherApp, load } = require('../support/publisher-app');
 
 async function main() {
   const [specFile, outFile] = process.argv.slice(2);
   const spec = JSON.parse(readFileSync(specFile, 'utf8'));
-  const { NestFactory } = require('@nestjs/core');
-  const { Module } = require('@nestjs/common');
-  const { ConfigModule, ConfigService } = require('@nestjs/config');
-  const { BullModule } = require('@nestjs/bull');
-  const { MikroOrmModule } = require('@mikro-orm/nestjs');
   const { MikroORM } = require('@mikro-orm/core');
-  const load = (...path) => require(join(dist, ...path));
-  const { configLoaders, loadAllConfig } = load('config', 'index.js');
-  const { buildOrmOptions, ormDriver } = load('database', 'mikro-orm.config.js');
-  const { RedisModule } = load('common', 'redis', 'redis.module.js');
-  const { CryptoModule } = load('common', 'crypto', 'crypto.module.js');
-  const { EventsModule } = load('modules', 'events', 'events.module.js');
   const { EventsService } = load('modules', 'events', 'events.service.js');
-  const { WebhookModule } = load('modules', 'webhook', 'webhook.module.js');
   const { WebhookDelivery } = load('modules', 'webhook', 'entities', 'webhook-delivery.entity.js');
-
-  // The event path of AppModule only (config, database, Redis, events, webhooks): the HTTP and
-  // session modules are not needed to publish.
-  const config = loadAllConfig();
-  class PublisherModule {}
-  Module({
-    imports: [
-      ConfigModule.forRoot({
-        isGlobal: true,
-        ignoreEnvFile: true,
-        load: configLoaders,
-        cache: true,
-      }),
-      MikroOrmModule.forRootAsync({
-        driver: ormDriver(config.database.dialect),
-        inject: [ConfigService],
-        useFactory: (service) => buildOrmOptions(service.get('database')),
-      }),
-      RedisModule,
-      BullModule.forRoot({ url: config.redis.url, prefix: `${config.redis.keyPrefix}bull` }),
-      CryptoModule,
-      EventsModule,
-      WebhookModule,
-    ],
-  })(PublisherModule);
-
-  const app = await NestFactory.createApplicationContext(PublisherModule, { logger: false });
-  await app.init();
+  const app = await createPublisherApp();
   const events = app.get(EventsService);
   const eventIds = [];
   let next = 0;

@@ -356,6 +356,29 @@ describe('webhook delivery (D6, D7)', () => {
     for (const id of [...callIds, ...labelIds]) expect(received.get(id)).toBe(5);
   });
 
+  it('exposes delivery, queue and session metrics on /metrics and the queue worker on /health/ready (D18)', async () => {
+    const res = await api.get('/metrics', { token: wharf.adminToken });
+    expect(res.status).toBe(200);
+    const value = (series: string) => {
+      const line = res.text.split('\n').find((l: string) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    // Earlier tests in this file delivered events and ended deliveries dead (3xx, 410).
+    expect(value('wharf_webhook_attempts_total{outcome="succeeded"}')).toBeGreaterThan(0);
+    expect(value('wharf_webhook_attempts_total{outcome="dead"}')).toBeGreaterThan(0);
+    expect(value('wharf_webhook_attempts_total{outcome="failed"}')).toBeGreaterThan(0);
+    expect(value('wharf_webhook_delivery_lag_seconds_count')).toBe(
+      value('wharf_webhook_attempts_total{outcome="succeeded"}'),
+    );
+    expect(value('wharf_webhook_attempt_duration_seconds_count')).toBeGreaterThan(0);
+    expect(value('wharf_queue_jobs{queue="webhook-delivery",state="waiting"}')).toBeGreaterThanOrEqual(0);
+    expect(value('wharf_queue_jobs{queue="outbound",state="active"}')).toBeGreaterThanOrEqual(0);
+    // `sales` was connected to the sandbox by the first test and waits for its QR to be scanned.
+    expect(res.text).toMatch(/^wharf_sessions\{state="[a-z_]+"\} [1-9]/m);
+    const ready = await api.get('/health/ready');
+    expect(ready.body.details.queues).toEqual({ status: 'up' });
+  });
+
   it('removes deliveries with their instance', async () => {
     const hook = await receiver();
     const temp = await createInstance(wharf, ta, 'temp');

@@ -641,6 +641,35 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
     };
   }
 
+  /**
+   * `GET /phones/:number/messages/:id/media`: the decrypted bytes of a media message the phone
+   * received, as WhatsApp's clients download them (the encrypted file from the media host,
+   * decrypted with the message's media key).
+   * @throws SandboxError 404 unknown phone, message, or media not on the media host.
+   */
+  async phoneMedia(
+    number: string,
+    messageId: string,
+  ): Promise<{ mimetype: string | null; size: number; base64: string }> {
+    this.requirePhone(number);
+    const client = this.clients.get(number) as PhoneClient;
+    const message = client.findMessage(messageId);
+    const content = message ? this.b.normalizeMessageContent(message.message) : undefined;
+    const kinds = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+    const kind = kinds.find((k) => content?.[`${k}Message`]);
+    const part = kind ? content?.[`${kind}Message`] : undefined;
+    if (!kind || !part?.mediaKey || !part.directPath) {
+      throw new SandboxError(404, `no media message ${messageId} on ${number}`);
+    }
+    const encrypted = this.media.encrypted(part.directPath);
+    if (!encrypted) {
+      throw new SandboxError(404, `media of ${messageId} is not on the media host`);
+    }
+    const keys = await this.b.getMediaKeys(part.mediaKey, kind);
+    const plain = this.b.aesDecryptWithIV(encrypted.subarray(0, -10), keys.cipherKey, keys.iv);
+    return { mimetype: part.mimetype ?? null, size: plain.length, base64: plain.toString('base64') };
+  }
+
   /** The JIDs a chat filter matches: a number or PN JID also matches the phone's LID. */
   private chatKeys(chat: string): Set<string> {
     const keys = new Set<string>([chat]);

@@ -73,6 +73,12 @@ const ROUTES: Route[] = [
       server.phoneMessages(number, query.get('chat') ?? undefined),
   },
   {
+    // →  { mimetype, size, base64 } (decrypted bytes of a received media message)
+    method: 'GET',
+    pattern: /^\/phones\/([^/]+)\/messages\/([^/]+)\/media$/,
+    run: (server, [number, messageId]) => server.phoneMedia(number, messageId),
+  },
+  {
     method: 'POST',
     pattern: /^\/phones\/([^/]+)\/read$/,
     run: (server, [number], body) =>

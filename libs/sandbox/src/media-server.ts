@@ -28,6 +28,11 @@ export class MediaStore {
     return this.host;
   }
 
+  /** The encrypted bytes stored at `directPath` (query ignored), if any. */
+  encrypted(directPath: string): Buffer | undefined {
+    return this.blobs.get(directPath.split('?')[0]);
+  }
+
   /** HTTPS request listener of the media host. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'https://sandbox');

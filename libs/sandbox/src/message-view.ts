@@ -17,7 +17,8 @@ export type PhoneMessageType =
   | 'pollVote'
   | 'edit'
   | 'revoke'
-  | 'other';
+  | 'other'
+  | 'interactive';
 
 /** A message as a phone received it, decrypted by its primary (times are ISO-8601). */
 export interface PhoneMessageView {
@@ -32,9 +33,22 @@ export interface PhoneMessageView {
   fromMe: boolean;
   pushName?: string;
   type: PhoneMessageType;
-  /** Media: MIME type, size and file name as the message announces them. */
-  media?: { mimetype?: string; fileLength?: number; fileName?: string };
+  /**
+   * Media: MIME type, size and file name as the message announces them; audio: `ptt` (voice
+   * note) and `seconds`; images, videos and stickers: `width`/`height` when announced.
+   */
+  media?: {
+    mimetype?: string;
+    fileLength?: number;
+    fileName?: string;
+    ptt?: boolean;
+    seconds?: number;
+    width?: number;
+    height?: number;
+  };
   text?: string;
+  /** Text statuses: background colour (ARGB integer) and font number, when set. */
+  textStyle?: { backgroundArgb?: number; font?: number };
   caption?: string;
   /** Id of the quoted message (a reply). */
   quotedId?: string;
@@ -47,7 +61,104 @@ export interface PhoneMessageView {
   pollVote?: { messageId: string };
   edit?: { messageId: string; text?: string };
   revoke?: { messageId: string };
+  /** For `interactive`: the visible texts and the native-flow buttons (params JSON parsed). */
+  interactive?: InteractiveView;
+  /** For a text with a link preview: what the preview shows. */
+  linkPreview?: {
+    matchedText?: string;
+    title?: string;
+    description?: string;
+    hasThumbnail: boolean;
+  };
   at: string;
+}
+
+/** A native-flow button as a phone received it: `name` (`quick_reply`, `cta_url`…) and its params. */
+export interface NativeFlowButtonView {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+/** An `interactiveMessage` as a phone received it (buttons, list, carousel, flow, PIX). */
+/** Header of an interactive message or card; `media` names the attached media kind. */
+export interface InteractiveHeaderView {
+  title?: string;
+  subtitle?: string;
+  media?: { type: 'image' | 'video' | 'document'; mimetype?: string; fileName?: string };
+}
+
+export interface InteractiveView {
+  header?: InteractiveHeaderView;
+  body?: string;
+  footer?: string;
+  buttons: NativeFlowButtonView[];
+  cards?: Array<{
+    header?: InteractiveHeaderView;
+    body?: string;
+    footer?: string;
+    buttons: NativeFlowButtonView[];
+  }>;
+}
+
+function nativeFlowButtons(
+  flow: proto.Message.InteractiveMessage.INativeFlowMessage | null | undefined,
+): NativeFlowButtonView[] {
+  return (flow?.buttons ?? []).map((button) => {
+    let params: Record<string, unknown> = {};
+    try {
+      params = JSON.parse(button.buttonParamsJson ?? '{}') as Record<string, unknown>;
+    } catch {
+      params = { raw: button.buttonParamsJson };
+    }
+    return { name: button.name ?? '', params };
+  });
+}
+
+function interactiveView(message: proto.Message.IInteractiveMessage): InteractiveView {
+  const headerOf = (
+    h: proto.Message.InteractiveMessage.IHeader | null | undefined,
+  ): InteractiveHeaderView | undefined => {
+    if (!h) return undefined;
+    const [type, media] = h.imageMessage
+      ? (['image', h.imageMessage] as const)
+      : h.videoMessage
+        ? (['video', h.videoMessage] as const)
+        : h.documentMessage
+          ? (['document', h.documentMessage] as const)
+          : [undefined, undefined];
+    const fileName = media && 'fileName' in media ? media.fileName : undefined;
+    const view: InteractiveHeaderView = {
+      ...(h.title ? { title: h.title } : {}),
+      ...(h.subtitle ? { subtitle: h.subtitle } : {}),
+      ...(type
+        ? {
+            media: {
+              type,
+              ...(media?.mimetype ? { mimetype: media.mimetype } : {}),
+              ...(fileName ? { fileName } : {}),
+            },
+          }
+        : {}),
+    };
+    return Object.keys(view).length ? view : undefined;
+  };
+  const view: InteractiveView = { buttons: nativeFlowButtons(message.nativeFlowMessage) };
+  const header = headerOf(message.header);
+  if (header) view.header = header;
+  if (message.body?.text) view.body = message.body.text;
+  if (message.footer?.text) view.footer = message.footer.text;
+  if (message.carouselMessage) {
+    view.cards = (message.carouselMessage.cards ?? []).map((card) => {
+      const cardHeader = headerOf(card.header);
+      return {
+        ...(cardHeader ? { header: cardHeader } : {}),
+        ...(card.body?.text ? { body: card.body.text } : {}),
+        ...(card.footer?.text ? { footer: card.footer.text } : {}),
+        buttons: nativeFlowButtons(card.nativeFlowMessage),
+      };
+    });
+  }
+  return view;
 }
 
 function contextOf(content: proto.IMessage): proto.IContextInfo | undefined {
@@ -112,6 +223,21 @@ export function toMessageView(
   if (text !== undefined) {
     view.type = 'text';
     view.text = text;
+    const ext = content.extendedTextMessage;
+    if (ext?.matchedText || ext?.title) {
+      view.linkPreview = {
+        ...(ext.matchedText ? { matchedText: ext.matchedText } : {}),
+        ...(ext.title ? { title: ext.title } : {}),
+        ...(ext.description ? { description: ext.description } : {}),
+        hasThumbnail: Boolean(ext.jpegThumbnail?.length),
+      };
+    }
+    if (ext?.backgroundArgb || ext?.font) {
+      view.textStyle = {
+        ...(ext.backgroundArgb ? { backgroundArgb: ext.backgroundArgb } : {}),
+        ...(ext.font ? { font: ext.font } : {}),
+      };
+    }
     return view;
   }
   const media: [PhoneMessageType, object | null | undefined][] = [
@@ -129,6 +255,10 @@ export function toMessageView(
         mimetype?: string | null;
         fileLength?: number | { toString(): string } | null;
         fileName?: string | null;
+        ptt?: boolean | null;
+        seconds?: number | null;
+        width?: number | null;
+        height?: number | null;
       };
       if (info.caption) {
         view.caption = info.caption;
@@ -137,6 +267,10 @@ export function toMessageView(
         ...(info.mimetype ? { mimetype: info.mimetype } : {}),
         ...(info.fileLength != null ? { fileLength: Number(info.fileLength.toString()) } : {}),
         ...(info.fileName ? { fileName: info.fileName } : {}),
+        ...(info.ptt ? { ptt: true } : {}),
+        ...(info.seconds ? { seconds: info.seconds } : {}),
+        ...(info.width ? { width: info.width } : {}),
+        ...(info.height ? { height: info.height } : {}),
       };
       return view;
     }
@@ -200,6 +334,11 @@ export function toMessageView(
       messageId: protocol.key?.id ?? '',
       ...(edited !== undefined ? { text: edited } : {}),
     };
+    return view;
+  }
+  if (content.interactiveMessage) {
+    view.type = 'interactive';
+    view.interactive = interactiveView(content.interactiveMessage);
     return view;
   }
   return view;

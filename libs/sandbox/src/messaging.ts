@@ -11,6 +11,8 @@ import type { Device, Group, Phone, ReceiptStatus } from './state';
 
 /** Server part of group JIDs. */
 export const GROUP_SERVER = 'g.us';
+/** The status (stories) pseudo-chat. */
+export const STATUS_JID = 'status@broadcast';
 /** Relayed messages remembered for routing receipts (oldest are forgotten first). */
 const MAX_REMEMBERED_MESSAGES = 50_000;
 
@@ -146,6 +148,11 @@ export class MessageRouter {
       tag: 'ack',
       attrs: { class: 'message', id, from: to, t: nowSeconds() },
     };
+    if (to === STATUS_JID) {
+      conn.send(ack);
+      this.routeStatus(login.phone, login.device, node);
+      return;
+    }
     const target = parseJid(to);
     if (target?.server === GROUP_SERVER) {
       const group = this.groups.get(to);
@@ -291,6 +298,46 @@ export class MessageRouter {
       group,
       receipts: new Set(),
     });
+  }
+
+  /**
+   * A status post (`to="status@broadcast"`): like a group message whose members are the devices
+   * the sender addressed in `<participants>` (its `statusJidList`, each with the sender key
+   * distribution), every one of them also getting the `skmsg`. Recipients see it from
+   * `status@broadcast` with the sender as `participant`.
+   */
+  private routeStatus(sender: Phone, senderDevice: Device, node: BinaryNode): void {
+    const skmsg = children(node).find((item) => item.tag === 'enc' && item.attrs.type === 'skmsg');
+    const deviceIdentity = child(node, 'device-identity');
+    const attrs: Record<string, string> = {
+      from: STATUS_JID,
+      participant: pnJid(sender.number, senderDevice.id),
+      participant_lid: lidJid(sender.lid),
+      addressing_mode: 'pn',
+      id: node.attrs.id,
+      t: nowSeconds(),
+      type: node.attrs.type ?? 'text',
+      notify: sender.name,
+    };
+    for (const toNode of children(child(node, 'participants'))) {
+      const phone = toNode.attrs.jid ? this.phoneOf(toNode.attrs.jid) : undefined;
+      const device = toNode.attrs.jid ? deviceOf(this.host, toNode.attrs.jid) : undefined;
+      if (!phone || !device || (phone === sender && device.id === senderDevice.id)) {
+        continue;
+      }
+      const encs = children(toNode).filter((item) => item.tag === 'enc');
+      if (skmsg) {
+        encs.push(skmsg);
+      }
+      if (!encs.length) {
+        continue;
+      }
+      const content = [...encs];
+      if (deviceIdentity && encs.some((enc) => enc.attrs.type === 'pkmsg')) {
+        content.push(deviceIdentity);
+      }
+      this.deliver(phone, device.id, { tag: 'message', attrs: { ...attrs }, content });
+    }
   }
 
   private remember(key: string, record: RelayedMessage): void {

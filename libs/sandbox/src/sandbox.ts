@@ -146,6 +146,17 @@ export class Sandbox {
     return this.chat.phoneMessages(number, chat);
   }
 
+  /**
+   * `GET /phones/:number/messages/:id/media`: the decrypted bytes (base64) of a media message
+   * the phone received, with its announced MIME type.
+   */
+  media(
+    number: string,
+    messageId: string,
+  ): Promise<{ mimetype: string | null; size: number; base64: string }> {
+    return this.chat.phoneMedia(number, messageId);
+  }
+
   /** `POST /phones/:number/read`: the phone sends read receipts for messages in `chat`. */
   read(number: string, chat: string, messageIds: string[]): Promise<{ messageIds: string[] }> {
     return this.chat.receiptsFromPhone(number, chat, messageIds, 'read');

@@ -47,3 +47,11 @@ export class InvalidJidError extends WhatsAppEngineError {
     super(message);
   }
 }
+
+/**
+ * The media of a message cannot be had: the message has no media, or WhatsApp's CDN did not
+ * deliver it (also after asking the phone to upload it again). `cause` tells why.
+ */
+export class MediaUnavailableError extends WhatsAppEngineError {
+  readonly code = 'MEDIA_UNAVAILABLE';
+}

@@ -5,9 +5,11 @@ export {
   type BaileysSessionOptions,
   createBaileysSession,
 } from './baileys/baileys-session';
+export { decryptPollVote, type PollVoteInput } from './baileys/poll-votes';
 export { isSandboxRootTrusted, trustSandboxRoot } from './baileys/sandbox-trust';
 export {
   InvalidJidError,
+  MediaUnavailableError,
   NotSupportedByEngineError,
   PairingCodeUnavailableError,
   SessionNotConnectedError,

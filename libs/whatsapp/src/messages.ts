@@ -119,9 +119,159 @@ export interface ReceiptEvent {
 
 /** What to send (issue 4 grows this union one message type at a time). */
 export type OutgoingContent =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; linkPreview?: OutgoingLinkPreview }
   | { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
-  | { kind: 'poll'; name: string; options: string[]; selectableCount: number };
+  | { kind: 'poll'; name: string; options: string[]; selectableCount: number }
+  | { kind: 'contact' | 'contacts'; contacts: OutgoingVcard[] }
+  | { kind: 'reaction'; target: ReactionTarget; emoji: string }
+  | {
+      kind: 'buttons';
+      text: string;
+      title?: string;
+      footer?: string;
+      buttons: OutgoingButton[];
+      /** Header media; replaces `title`. */
+      media?: OutgoingHeaderMedia;
+    }
+  | {
+      kind: 'list';
+      text: string;
+      buttonText: string;
+      title?: string;
+      footer?: string;
+      sections: OutgoingListSection[];
+    }
+  | { kind: 'interactive'; flow: InteractiveFlow }
+  | OutgoingMedia
+  | {
+      kind: 'sticker';
+      /** WebP bytes (512×512), base64. */
+      base64: string;
+      mimeType: string;
+    }
+  | {
+      /** A status (story) to `status@broadcast`, delivered to `statusJidList`. */
+      kind: 'status';
+      content: { kind: 'text'; text: string } | OutgoingMedia;
+      /** Phone JIDs of the contacts who receive the status (WhatsApp's `statusJidList`). */
+      statusJidList: string[];
+      /** Text statuses: background colour, `#RRGGBB`. */
+      backgroundColor?: string;
+      /** Text statuses: WhatsApp's font number (`ExtendedTextMessage.FontType`). */
+      font?: number;
+    };
+
+/** One vCard of a contact message: the name shown and the vCard 3.0 text (RFC 6350 escaping). */
+export interface OutgoingVcard {
+  displayName: string;
+  vcard: string;
+}
+
+/** The message a reaction targets (`participant` = its author, needed in groups when not own). */
+export interface ReactionTarget {
+  chatJid: string;
+  messageId: string;
+  fromMe: boolean;
+  participant?: string;
+}
+
+/**
+ * A button of an interactive message (API.md §3.2): `REPLY` returns `id` on click, `URL` opens
+ * `id`, `CALL` dials `id`, `COPY` copies `id`.
+ */
+export interface OutgoingButton {
+  type: 'REPLY' | 'URL' | 'CALL' | 'COPY';
+  id: string;
+  displayText: string;
+}
+
+/** A section of a list menu; a chosen row's `id` comes back as a reply. */
+export interface OutgoingListSection {
+  title: string;
+  rows: Array<{ id: string; title: string; description?: string }>;
+}
+
+/**
+ * Media in the header of an interactive message (API.md §3.2 carousel cards, buttons). `url` is
+ * what the request named; the app downloads it under D12 at send time and sets `data` (never
+ * stored), which the adapter uploads to WhatsApp.
+ */
+export interface OutgoingHeaderMedia {
+  type: 'image' | 'video' | 'document';
+  url: string;
+  data?: Uint8Array;
+  mimetype?: string;
+  fileName?: string;
+}
+
+/** A card of a carousel. */
+export interface OutgoingCard {
+  title: string;
+  subtitle?: string;
+  media?: OutgoingHeaderMedia;
+  body: string;
+  footer?: string;
+  buttons: OutgoingButton[];
+}
+
+/** The native-flow interactive messages: a carousel, a Flow form, a PIX "copy key" card. */
+export type InteractiveFlow =
+  | { type: 'carousel'; text: string; footer?: string; cards: OutgoingCard[] }
+  | {
+      type: 'form';
+      text: string;
+      buttonLabel: string;
+      /** The `galaxy_message` button parameters (the Flow to open), as JSON text. */
+      buttonParamsJson: string;
+    }
+  | {
+      type: 'pix';
+      text: string;
+      merchantName: string;
+      pixKey: string;
+      pixKeyType: 'CPF' | 'CNPJ' | 'EMAIL' | 'PHONE' | 'RANDOM';
+      items: Array<{ name: string; description?: string; quantity: number; unitPrice: number }>;
+    };
+
+/** A link preview attached to a text message (`extendedTextMessage` fields). */
+export interface OutgoingLinkPreview {
+  /** The URL as it appears in the text. */
+  matchedText: string;
+  canonicalUrl: string;
+  title: string;
+  description?: string;
+  /** JPEG thumbnail, base64. */
+  jpegThumbnailBase64?: string;
+}
+
+/** What WhatsApp answered for a phone number (D13): whether it exists and its JID. */
+export interface NumberLookup {
+  /** The number asked for, digits only. */
+  number: string;
+  exists: boolean;
+  /** The account's JID when it exists. */
+  jid: string | null;
+}
+
+/**
+ * Media to send (API.md §3.2 `POST /api/message/media`). The bytes travel as base64 so the
+ * content survives being stored as JSON with the message row until it is sent (D14).
+ */
+export interface OutgoingMedia {
+  kind: 'media';
+  mediaType: 'image' | 'video' | 'document' | 'audio';
+  /** The file, base64 (already converted: voice notes are OGG/Opus). */
+  base64: string;
+  mimeType: string;
+  fileName?: string;
+  caption?: string;
+  /** Audio only: send as a voice note (push-to-talk). */
+  ptt?: boolean;
+  /** Audio/video duration, seconds. */
+  seconds?: number;
+  /** Voice notes: 64 amplitude samples 0–100. */
+  waveform?: number[];
+}
 
 export interface SendOptions {
   /** Pre-generated WhatsApp message id (D14: the row is written before the send). */

@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream';
+
 import { NotSupportedByEngineError } from './errors';
-import type { OutgoingContent, SendOptions } from './messages';
+import type { NumberLookup, OutgoingContent, SendOptions } from './messages';
 import { TypedEventEmitter } from './typed-event-emitter';
 import type {
   OwnPresence,
@@ -75,6 +77,14 @@ export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionE
   }
 
   /**
+   * Shows "typing…" (`composing`), "recording audio…" (`recording`) or stops it (`paused`) in the
+   * chat `chatJid` (D14 `delay`). Throws `SessionNotConnectedError` when not connected.
+   */
+  sendChatPresence(_chatJid: string, _presence: 'composing' | 'recording' | 'paused'): Promise<void> {
+    return Promise.reject(new NotSupportedByEngineError());
+  }
+
+  /**
    * Sends a plain text message to `toJid` (a normalized JID, see `jid.ts`). Throws
    * `SessionNotConnectedError` when not connected.
    */
@@ -97,5 +107,38 @@ export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionE
   /** A new message id in WhatsApp's format, for writing the row before sending (D14). */
   generateMessageId(): string {
     throw new NotSupportedByEngineError();
+  }
+
+  /**
+   * Sends read receipts ("blue ticks") for received messages: `chatJid` is the chat, `participant`
+   * the author in groups. Throws `SessionNotConnectedError` when not connected.
+   */
+  readMessages(_keys: Array<{ chatJid: string; id: string; participant?: string | null }>): Promise<void> {
+    return Promise.reject(new NotSupportedByEngineError());
+  }
+
+  /**
+   * Downloads and decrypts the media of a message (D15). `raw` is the engine message as stored
+   * (`InboundMessage.raw` or a sent message's `raw`). Resolves to the plaintext bytes as a
+   * stream; when WhatsApp's CDN no longer has the file (404/410) the phone is asked to upload it
+   * again once. Throws `SessionNotConnectedError` when not connected and a `MediaUnavailableError`
+   * when the message has no media or the download fails.
+   */
+  downloadMedia(_raw: Record<string, unknown>): Promise<Readable | Buffer> {
+    return Promise.reject(new NotSupportedByEngineError());
+  }
+
+  /**
+   * Asks WhatsApp which of `numbers` (digits only, country code first) have an account (usync
+   * contact query; D13). Answers one entry per number, in order. Throws
+   * `SessionNotConnectedError` when not connected.
+   */
+  lookupNumbers(_numbers: string[]): Promise<NumberLookup[]> {
+    return Promise.reject(new NotSupportedByEngineError());
+  }
+
+  /** JIDs of every participant of the group `groupJid` (as WhatsApp addresses them). */
+  groupParticipants(_groupJid: string): Promise<string[]> {
+    return Promise.reject(new NotSupportedByEngineError());
   }
 }

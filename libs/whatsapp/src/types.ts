@@ -1,4 +1,4 @@
-import type { InboundMessage, ReceiptEvent } from './messages';
+import type { InboundMedia, InboundMessage, ReceiptEvent } from './messages';
 
 /**
  * Domain types of the engine port. Nothing here depends on Baileys: the adapter maps its
@@ -113,6 +113,8 @@ export interface SentMessage {
   timestamp: Date;
   /** The engine message as JSON (to store, and to quote it later). */
   raw?: Record<string, unknown>;
+  /** Media sends: what WhatsApp was told about the upload (CDN URL, size, duration…). */
+  media?: InboundMedia;
 }
 
 /** Event map of {@link WhatsAppSession}. */

@@ -55,6 +55,36 @@ describe('store-backed Baileys auth state', () => {
     expect(store.keyCount('pre-key')).toBe(1);
   });
 
+  it('asks the store once for a missing key, and again only after it is written', async () => {
+    const store = new InMemoryAuthStateStore();
+    const asked: string[][] = [];
+    const getKeys = store.getKeys.bind(store);
+    store.getKeys = async (type, ids) => {
+      asked.push([...ids]);
+      return getKeys(type, ids);
+    };
+    const auth = await loadStoreBackedAuth(b, store, logger);
+    expect(await auth.state.keys.get('tctoken', ['a@lid', 'b@lid'])).toEqual({});
+    expect(await auth.state.keys.get('tctoken', ['a@lid', 'b@lid'])).toEqual({});
+    expect(asked).toEqual([['a@lid', 'b@lid']]);
+
+    await auth.state.keys.set({ tctoken: { 'a@lid': { token: Buffer.from('t'), timestamp: '1' } } });
+    // a fresh auth state shares no read cache: the answer comes from the store
+    const again = await loadStoreBackedAuth(b, store, logger);
+    expect(Object.keys(await again.state.keys.get('tctoken', ['a@lid']))).toEqual(['a@lid']);
+    // the first state's memory of the absence was cleared by its own write
+    asked.length = 0;
+    const read = await auth.state.keys.get('tctoken', ['a@lid', 'b@lid']);
+    expect(Object.keys(read)).toEqual(['a@lid']);
+    expect(asked.flat()).not.toContain('b@lid');
+
+    await auth.state.keys.set({ tctoken: { 'a@lid': null } });
+    asked.length = 0;
+    expect((await auth.state.keys.get('tctoken', ['a@lid']))['a@lid']).toBeFalsy();
+    expect(asked).toEqual([]);
+    expect(store.keyCount('tctoken')).toBe(0);
+  });
+
   it('writes nothing after retire()', async () => {
     const store = new InMemoryAuthStateStore();
     const auth = await loadStoreBackedAuth(b, store, logger);

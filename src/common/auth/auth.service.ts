@@ -39,6 +39,20 @@ export class AuthService {
       if (!allowed.includes('admin')) throw new InvalidTokenError();
       return { kind: 'admin' };
     }
+    // Instance-scoped routes (sending, chats, settings) are mostly called with the instance's
+    // own token: look it up first, one query in the common case. Both lookups run before a
+    // token counts as unknown and a token matches at most one kind, so the answer is the same
+    // in either order.
+    if (allowed.includes('instance')) {
+      return (await this.asInstance(token, allowed)) ?? this.asAccount(token, allowed);
+    }
+    return (await this.asAccount(token, allowed)) ?? this.asInstance(token, allowed);
+  }
+
+  private async asAccount(
+    token: string,
+    allowed: readonly PrincipalKind[],
+  ): Promise<Principal | null> {
     const hash = sha256Hex(token);
     const account = await this.em.findOne(Account, { tokenHash: hash });
     if (account && constantTimeEqual(account.tokenHash, hash)) {
@@ -46,6 +60,14 @@ export class AuthService {
       if (account.disabled) throw new AccountDisabledError();
       return { kind: 'account', account };
     }
+    return null;
+  }
+
+  private async asInstance(
+    token: string,
+    allowed: readonly PrincipalKind[],
+  ): Promise<Principal | null> {
+    const security = this.config.get('security', { infer: true });
     const digests = security.decryptionKeys.map((key) => tokenDigest(token, key));
     const instance = await this.em.findOne(
       Instance,

@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
+import { buildConnector } from 'undici';
+
 const blocked = new BlockList();
 // IPv4: unspecified, private, CGNAT, loopback, link-local, IETF, benchmarking, multicast, reserved.
 for (const [network, prefix] of [
@@ -126,4 +128,30 @@ export async function assertPublicHost(host: string, allowPrivate: boolean): Pro
   if (!allowPrivate && addresses.some((address) => isPrivateAddress(address)))
     throw new PrivateTargetError(host);
   return addresses;
+}
+
+/**
+ * An undici connector that applies D12 at connect time: the host name is resolved and checked
+ * with {@link assertPublicHost} and the socket goes to the checked address (no DNS rebinding
+ * between check and connect); TLS still verifies the original name. With `allowPrivate`
+ * (ALLOW_PRIVATE_TARGETS) it is undici's plain connector.
+ * @param timeoutMs connect timeout, ms
+ */
+export function guardedConnector(allowPrivate: boolean, timeoutMs: number): buildConnector.connector {
+  const base = buildConnector({ timeout: timeoutMs });
+  if (allowPrivate) return base;
+  return (options, callback) => {
+    assertPublicHost(options.hostname, false).then(
+      (addresses) =>
+        base(
+          {
+            ...options,
+            hostname: addresses[0],
+            servername: options.servername ?? options.hostname.replace(/^\[|\]$/g, ''),
+          },
+          callback,
+        ),
+      (error: Error) => callback(error, null),
+    );
+  };
 }

@@ -1,7 +1,17 @@
 import { Module } from '@nestjs/common';
 
+import { MediaModule } from '../media/media.module';
+import { SessionModule } from '../session/session.module';
 import { ChatController } from './chat.controller';
+import { ChatReadController } from './chat-read.controller';
+import { ChatReadService } from './chat-read.service';
+import { InstanceMetricsController } from './instance-metrics.controller';
+import { MessageMetricsService } from './message-metrics.service';
 import { MessageStoreService } from './message-store.service';
 
-@Module({ controllers: [ChatController], providers: [MessageStoreService] })
+@Module({
+  imports: [SessionModule, MediaModule],
+  controllers: [ChatController, ChatReadController, InstanceMetricsController],
+  providers: [MessageStoreService, ChatReadService, MessageMetricsService],
+})
 export class ChatModule {}

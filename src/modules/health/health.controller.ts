@@ -11,6 +11,7 @@ import type Redis from 'ioredis';
 
 import { Auth, Public } from '../../common/auth/auth.decorator';
 import { MetricsRegistry } from '../../common/metrics/metrics.registry';
+import { QueueMonitor } from '../../common/metrics/queue-monitor';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { REDIS } from '../../common/redis/redis.module';
 
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly registry: MetricsRegistry,
+    private readonly queues: QueueMonitor,
   ) {}
 
   @Get('health')
@@ -45,7 +47,9 @@ export class HealthController {
   @Get('health/ready')
   @Public()
   @SkipRateLimit()
-  @ApiOperation({ summary: 'Readiness: database and Redis answer (503 otherwise)' })
+  @ApiOperation({
+    summary: 'Readiness: database, Redis and this process’s queue workers (503 otherwise; D18)',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.run(reply, [
       () => this.orm.pingCheck('database', { timeout: 2000 }),
@@ -57,6 +61,11 @@ export class HealthController {
         } catch (error) {
           return indicator.down({ message: (error as Error).message });
         }
+      },
+      () => {
+        const indicator = this.indicators.check('queues');
+        const down = this.queues.down();
+        return down.length ? indicator.down({ down }) : indicator.up();
       },
     ]);
   }

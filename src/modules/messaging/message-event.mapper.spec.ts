@@ -144,4 +144,18 @@ describe('message event payloads (D7)', () => {
       message: { id: 'A', status: 'read' },
     });
   });
+  it('carries the decrypted options of a poll vote (D7 pollUpdate)', () => {
+    const vote = { ...base, type: 'poll_update' as const, pollUpdate: { pollMessageId: 'POLL1' } };
+    const data = toExchangeData(vote, {
+      direction: 'incoming',
+      source: '',
+      ownJid: null,
+      pollVote: { selectedOptions: ['Vanilla'] },
+    }) as { message: { pollUpdate: unknown } };
+    expect(data.message.pollUpdate).toEqual({
+      pollMessageId: 'POLL1',
+      voter: '5511999999999@s.whatsapp.net',
+      selectedOptions: ['Vanilla'],
+    });
+  });
 });

@@ -39,6 +39,8 @@ export interface ExchangeContext {
   senderName?: string | null;
   /** D15 additions (downloadUrl, s3Url, base64) merged into `media`. */
   mediaExtra?: Record<string, unknown>;
+  /** The decrypted vote of a `poll_update` (D7 `pollUpdate.selectedOptions`). */
+  pollVote?: { selectedOptions: string[] };
 }
 
 /**
@@ -114,7 +116,7 @@ export function toExchangeData(
         ? {
             pollMessageId: message.pollUpdate.pollMessageId,
             voter: sender.jid,
-            selectedOptions: [],
+            selectedOptions: context.pollVote?.selectedOptions ?? [],
           }
         : null,
     },

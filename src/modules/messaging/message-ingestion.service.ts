@@ -1,9 +1,10 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { InboundMessage, ReceiptEvent } from '@wharf/whatsapp';
+import { decryptPollVote, type InboundMessage, type ReceiptEvent } from '@wharf/whatsapp';
 
 import { EventsService } from '../events/events.service';
 import { Instance } from '../instance/entities/instance.entity';
+import { MediaStoreService } from '../media/media-store.service';
 import {
   SessionProvider,
   type SessionTraffic,
@@ -12,6 +13,7 @@ import {
 import { SettingsService } from '../settings/settings.service';
 import { Message, type MessageStatus } from './entities/message.entity';
 import { addressPair, toExchangeData, toStatusData } from './message-event.mapper';
+import { MessageStatusLock } from './message-status.lock';
 
 /** Order of statuses: a receipt never moves a message backwards (read stays read). */
 const STATUS_RANK: Record<MessageStatus, number> = {
@@ -38,6 +40,8 @@ export class MessageIngestionService implements OnModuleInit {
     private readonly sessions: SessionProvider,
     private readonly settings: SettingsService,
     private readonly events: EventsService,
+    private readonly statusLock: MessageStatusLock,
+    private readonly media: MediaStoreService,
   ) {}
 
   onModuleInit(): void {
@@ -99,6 +103,23 @@ export class MessageIngestionService implements OnModuleInit {
         throw error;
       }
     }
+    if (settings.autoReadMessages && !message.fromMe && message.chatJid !== 'status@broadcast') {
+      // autoReadMessages (API.md §3.1): blue ticks for every received message; best effort.
+      this.sessions
+        .live(owner.id)
+        ?.readMessages([
+          {
+            chatJid: message.chatJid,
+            id: message.id,
+            participant: message.chatJid.endsWith('@g.us') ? message.senderJid : null,
+          },
+        ])
+        .catch((error: unknown) =>
+          this.logger.warn(`Auto-read for ${owner.name} failed: ${(error as Error).message}`),
+        );
+    }
+    const mediaExtra = message.media ? await this.captureMedia(em, owner, row, message) : undefined;
+    const pollVote = message.pollUpdate ? await this.decryptVote(em, owner, row, message) : undefined;
     await this.events.publish(
       owner,
       'message.exchange',
@@ -106,33 +127,95 @@ export class MessageIngestionService implements OnModuleInit {
         direction: row.direction,
         source: row.source,
         ownJid: owner.ownJid,
+        mediaExtra: mediaExtra as Record<string, unknown> | undefined,
+        pollVote: pollVote ?? undefined,
       }),
     );
+  }
+
+  /**
+   * D15: stores the media (and uploads it to S3) before the event is published; the row keeps
+   * `mediaPath` and the D15 fields. Returns the fields added to the event's `media`.
+   */
+  private async captureMedia(
+    em: EntityManager,
+    owner: TrafficOwner,
+    row: Message,
+    message: InboundMessage,
+  ) {
+    if (!row.payload.media) row.payload = { ...row.payload, media: message.media };
+    const fields = await this.media.capture(owner, row, message.raw);
+    await em.flush();
+    return fields;
+  }
+
+  /**
+   * D7 `pollUpdate.selectedOptions`: decrypts a vote with the stored poll's secret and keeps
+   * the result in the vote row's `payload.pollUpdate` (read by `GET /api/chat/poll`).
+   */
+  private async decryptVote(
+    em: EntityManager,
+    owner: TrafficOwner,
+    row: Message,
+    message: InboundMessage,
+  ): Promise<{ selectedOptions: string[] } | null> {
+    const pollId = message.pollUpdate!.pollMessageId;
+    const poll = await em.findOne(
+      Message,
+      { instance: owner.id, messageId: pollId },
+      { populate: ['raw'] },
+    );
+    if (!poll?.raw) {
+      this.logger.warn(`Poll vote ${message.id}: poll ${pollId} is not in the store`);
+      return null;
+    }
+    const me = this.sessions.live(owner.id)?.me;
+    const ownJids = [owner.ownJid, me?.jid, me?.lid].filter((jid): jid is string => Boolean(jid));
+    const vote = await decryptPollVote({ poll: poll.raw, vote: message.raw, ownJids }).catch(
+      (error: unknown) => {
+        this.logger.warn(`Poll vote ${message.id} not decrypted: ${(error as Error).message}`);
+        return null;
+      },
+    );
+    if (!vote) {
+      this.logger.warn(`Poll vote ${message.id} could not be decrypted with poll ${pollId}`);
+      return null;
+    }
+    row.payload = {
+      ...row.payload,
+      pollUpdate: { pollMessageId: pollId, ...vote },
+    };
+    await em.flush();
+    return { selectedOptions: vote.selectedOptions };
   }
 
   private async ingestReceipt(owner: TrafficOwner, receipt: ReceiptEvent): Promise<void> {
     // The server's ack (`sent`) is recorded and published by the send pipeline itself (D14).
     if (receipt.status === 'sent') return;
     const status = receipt.status as MessageStatus;
+    this.logger.debug(`Receipt ${receipt.status} for ${receipt.messageIds.join(',')}`);
     if (STATUS_RANK[status] !== undefined) {
-      const em = this.em.fork();
-      const rows = await em.find(Message, {
-        instance: owner.id,
-        messageId: { $in: receipt.messageIds },
-      });
-      for (const row of rows) {
-        if (STATUS_RANK[status] <= STATUS_RANK[row.status as MessageStatus]) {
-          row.statusTimes = {
-            ...row.statusTimes,
-            [status]: row.statusTimes[status] ?? receipt.timestamp.toISOString(),
-          };
-          continue;
+      await this.statusLock.run(owner.id, async () => {
+        const em = this.em.fork();
+        const rows = await em.find(Message, {
+          instance: owner.id,
+          messageId: { $in: receipt.messageIds },
+        });
+        for (const row of rows) {
+          if (STATUS_RANK[status] <= STATUS_RANK[row.status as MessageStatus]) {
+            row.statusTimes = {
+              ...row.statusTimes,
+              [status]: row.statusTimes[status] ?? receipt.timestamp.toISOString(),
+            };
+            continue;
+          }
+          row.status = status;
+          row.statusTimes = { ...row.statusTimes, [status]: receipt.timestamp.toISOString() };
         }
-        row.status = status;
-        row.statusTimes = { ...row.statusTimes, [status]: receipt.timestamp.toISOString() };
-      }
-      await em.flush();
+        await em.flush();
+      });
     }
+    this.logger.debug(`Receipt ${receipt.status} for ${receipt.messageIds.join(',')}: stored`);
     await this.events.publish(owner, 'message.status', toStatusData(receipt, owner.ownJid));
   }
 }

@@ -1,95 +1,24 @@
-import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
-import {
-  InvalidJidError,
-  normalizeRecipient,
-  type OutgoingContent,
-  toPhoneJid,
-} from '@wharf/whatsapp';
+import { Body, Headers, Post, Res } from '@nestjs/common';
+import { type OutgoingContent, toPhoneJid } from '@wharf/whatsapp';
 import type { FastifyReply } from 'fastify';
 
 import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import {
-  DomainError,
-  fixedError,
-  InvalidBodyError,
-  ValidationFailedError,
-} from '../../common/errors';
+import { ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import { SPEC_LITERALS } from '../../common/validation/spec-literals';
 import type { Instance } from '../instance/entities/instance.entity';
-import { InstanceNotConnectedError } from '../session/session-errors';
-import { SendCommonDto, SendLocationDto, SendPollDto } from './dto/send-more.dto';
+import { SendLocationDto, SendPollDto } from './dto/send-more.dto';
 import { SendMessageResponseDto, SendTextDto } from './dto/send-text.dto';
-import type { Message } from './entities/message.entity';
-import { IdempotencyConflictError, SendPipelineService } from './send-pipeline.service';
-
-export class InvalidNumberError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'INVALID_NUMBER',
-  'Invalid phone number or JID',
-) {}
-export class NotImplementedYetError extends DomainError {
-  constructor(field: string) {
-    super(HttpStatus.NOT_IMPLEMENTED, 'NOT_IMPLEMENTED', `${field} is not implemented yet`);
-  }
-}
-
-const SEND_ERRORS = [
-  InvalidBodyError,
-  { ...ValidationFailedError, literal: SPEC_LITERALS.numberRequired, name: 'NumberRequired' },
-  ValidationFailedError,
-  InvalidNumberError,
-  InstanceNotConnectedError,
-  IdempotencyConflictError,
-  {
-    status: HttpStatus.INTERNAL_SERVER_ERROR,
-    code: 'SEND_FAILED',
-    literal: 'Failed to send message: <reason>',
-    name: 'SendFailed',
-  },
-];
-
-const exampleOf = (
-  messageType: string,
-  content: string,
-  message: string,
-  chat = '5511999999999@s.whatsapp.net',
-) => ({
-  success: true,
-  message,
-  status: 'sent',
-  messageId: '3EB08FCF27E532F1B0F5',
-  data: {
-    messageId: '3EB08FCF27E532F1B0F5',
-    timestamp: '2026-04-28T10:30:00.000Z',
-    direction: 'outgoing',
-    chat: { jid: chat },
-    messageType,
-    content,
-  },
-});
+import { exampleOf, recipients, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
 
 /**
  * Send endpoints of API.md §3.2 on the D14 send path: each answers 200 `sent` after the engine
  * accepted the message, or 202 `queued` with `Prefer: respond-async`; `Idempotency-Key` makes a
  * retry safe. Text, location and poll so far; the other types follow.
  */
-@ApiTags('Messages')
-@Controller('api/message')
-@ApiHeader({
-  name: 'Prefer',
-  required: false,
-  description: '`respond-async`: answer 202 at once with `status: "queued"` (D14)',
-})
-@ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Same key and body within 24 h returns the first response (D14)',
-})
+@SendRoutes()
 export class MessageController {
-  constructor(private readonly pipeline: SendPipelineService) {}
+  constructor(private readonly sender: SendDispatcher) {}
 
   @Post('text/:instance')
   @Auth('account', 'instance')
@@ -97,7 +26,7 @@ export class MessageController {
   @ApiSuccess({
     summary: 'Send text',
     description:
-      'A contact, a group (`@g.us`) or a channel (`@newsletter`). `text` is accepted as an alias of `message` (D22).',
+      "A contact, a group (`@g.us`) or a channel (`@newsletter`). `text` is accepted as an alias of `message` (D22). `linkPreview` attaches a preview of the first URL (fetched under D12; no preview when the page cannot be read). `mentionAll` mentions every group participant silently. `replyPrivate` with a group `number` and `replyTo` sends the reply to the quoted author's private chat.",
     type: SendMessageResponseDto,
     example: exampleOf('text', 'Hello', 'Text message sent successfully'),
   })
@@ -109,15 +38,15 @@ export class MessageController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SendMessageResponseDto> {
-    for (const field of ['linkPreview', 'replyPrivate', 'mentionAll'] as const)
-      if (body[field]) throw new NotImplementedYetError(field);
     const mentions = recipients(() => body.mention?.map((number) => toPhoneJid(number)));
     const content: OutgoingContent = { kind: 'text', text: body.message ?? body.text ?? '' };
-    return this.dispatch(instance, body, content, {
+    return this.sender.dispatch(instance, body, content, {
       prefer,
       idempotencyKey,
       reply,
       mentions,
+      mentionAll: body.mentionAll === true,
+      linkPreview: body.linkPreview === true,
       sent: 'Text message sent successfully',
     });
   }
@@ -154,7 +83,7 @@ export class MessageController {
       name: body.name,
       address: body.address,
     };
-    return this.dispatch(instance, body, content, {
+    return this.sender.dispatch(instance, body, content, {
       prefer,
       idempotencyKey,
       reply,
@@ -192,79 +121,11 @@ export class MessageController {
       options: body.options,
       selectableCount,
     };
-    return this.dispatch(instance, body, content, {
+    return this.sender.dispatch(instance, body, content, {
       prefer,
       idempotencyKey,
       reply,
       sent: 'Poll sent successfully',
     });
   }
-
-  private async dispatch(
-    instance: Instance,
-    body: SendCommonDto,
-    content: OutgoingContent,
-    options: {
-      prefer?: string;
-      idempotencyKey?: string;
-      reply: FastifyReply;
-      mentions?: string[];
-      sent: string;
-    },
-  ): Promise<SendMessageResponseDto> {
-    const chatJid = recipients(() => normalizeRecipient(body.number));
-    const async = /\brespond-async\b/i.test(options.prefer ?? '');
-    const { row } = await this.pipeline.send(
-      instance,
-      {
-        chatJid,
-        content,
-        source: body.source ?? 'api',
-        delaySeconds: body.delay,
-        replyTo: body.replyTo,
-        mentions: options.mentions,
-      },
-      { async, idempotencyKey: options.idempotencyKey?.trim() || undefined },
-    );
-    const queued = async && (row.status === 'pending' || row.status === 'sending');
-    if (queued) void options.reply.status(HttpStatus.ACCEPTED);
-    return toSendResponse(
-      row,
-      queued ? 'Message queued' : options.sent,
-      queued ? 'queued' : 'sent',
-    );
-  }
-}
-
-/** Runs a recipient conversion, turning invalid numbers into the 400 of §3.2. */
-function recipients<T>(convert: () => T): T {
-  try {
-    return convert();
-  } catch (error) {
-    if (error instanceof InvalidJidError) throw new InvalidNumberError();
-    throw error;
-  }
-}
-
-function toSendResponse(
-  row: Message,
-  message: string,
-  status: 'sent' | 'queued',
-): SendMessageResponseDto {
-  return {
-    success: true,
-    message,
-    status,
-    messageId: row.messageId,
-    data: {
-      messageId: row.messageId,
-      timestamp: row.timestamp.toISOString(),
-      direction: 'outgoing',
-      chat: { jid: row.chatJid },
-      messageType: row.type,
-      content: row.content,
-      ...(row.mentions.length ? { mentions: row.mentions } : {}),
-      ...(row.quotedId ? { replyTo: row.quotedId } : {}),
-    },
-  };
 }

@@ -1,16 +1,43 @@
 import { Module } from '@nestjs/common';
 
+import { MediaModule } from '../media/media.module';
 import { SessionModule } from '../session/session.module';
 import { SettingsModule } from '../settings/settings.module';
+import { ContactSendController } from './contact-send.controller';
+import { GuardedHttpClient } from './guarded-http.client';
+import { HeaderMediaService } from './header-media.service';
+import { InteractiveSendController } from './interactive-send.controller';
+import { LinkPreviewService } from './link-preview.service';
+import { MediaPrepareService } from './media-prepare.service';
+import { MediaSendController } from './media-send.controller';
 import { MessageController } from './message.controller';
 import { MessageIngestionService } from './message-ingestion.service';
+import { MessageStatusLock } from './message-status.lock';
 import { OutboundQueue } from './outbound.queue';
+import { RecipientResolver } from './recipient-resolver.service';
+import { SendDispatcher } from './send-dispatcher';
 import { SendPipelineService } from './send-pipeline.service';
 
-/** The message store, inbound ingestion and (next) the send pipeline of issue 4. */
+/** The message store, inbound ingestion, the send routes and the send pipeline (issue 4, D14). */
 @Module({
-  imports: [SessionModule, SettingsModule],
-  controllers: [MessageController],
-  providers: [MessageIngestionService, OutboundQueue, SendPipelineService],
+  imports: [SessionModule, SettingsModule, MediaModule],
+  controllers: [
+    MessageController,
+    ContactSendController,
+    InteractiveSendController,
+    MediaSendController,
+  ],
+  providers: [
+    MessageIngestionService,
+    MessageStatusLock,
+    OutboundQueue,
+    SendPipelineService,
+    SendDispatcher,
+    RecipientResolver,
+    LinkPreviewService,
+    GuardedHttpClient,
+    HeaderMediaService,
+    MediaPrepareService,
+  ],
 })
 export class MessagingModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Bull, { type Job, type Queue } from 'bull';
 
+import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
 import type { AllConfig } from '../../config';
 
 /** Base name of the outbound queues; each session owner has `outbound:<ownerId>` (D14, D20). */
@@ -27,7 +28,10 @@ export class OutboundQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboundQueue.name);
   private readonly queues = new Map<string, Queue<OutboundJobData>>();
 
-  constructor(private readonly config: ConfigService<AllConfig, true>) {}
+  constructor(
+    private readonly config: ConfigService<AllConfig, true>,
+    private readonly monitor: QueueMonitor,
+  ) {}
 
   private queueOf(ownerId: string): Queue<OutboundJobData> {
     let queue = this.queues.get(ownerId);
@@ -53,7 +57,9 @@ export class OutboundQueue implements OnApplicationShutdown {
 
   /** Starts consuming this process's queue with `concurrency` jobs at once (lanes keep order). */
   consume(ownerId: string, concurrency: number, handler: OutboundHandler): void {
-    void this.queueOf(ownerId).process(concurrency, handler);
+    const queue = this.queueOf(ownerId);
+    this.monitor.register(bullProbe(OUTBOUND_QUEUE, queue));
+    void queue.process(concurrency, handler);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,23 +3,32 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/core';
 import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
+  type InboundMedia,
   type InboundMessage,
+  type MessageType,
   type OutgoingContent,
   type SentMessage,
   toUserJid,
+  type WhatsAppSession,
 } from '@wharf/whatsapp';
 import type { Job } from 'bull';
 
+import { KeyedMutex } from '../../common/concurrency/keyed-mutex';
 import { DomainError, fixedError } from '../../common/errors';
 import { EventsService } from '../events/events.service';
 import { Instance } from '../instance/entities/instance.entity';
+import { MediaStoreService, type StoredMediaBlock } from '../media/media-store.service';
 import { SessionProvider } from '../session/session.provider';
 import { InstanceNotConnectedError } from '../session/session-errors';
 import { SessionLeaseService } from '../session/session-lease.service';
 import { SettingsService } from '../settings/settings.service';
 import { Message } from './entities/message.entity';
+import { HeaderMediaService } from './header-media.service';
+import { LinkPreviewService } from './link-preview.service';
 import { toExchangeData } from './message-event.mapper';
+import { MessageStatusLock } from './message-status.lock';
 import { type OutboundJobData, OutboundQueue } from './outbound.queue';
+import { mediaBytesOf, messageTypeOf, withoutMediaBytes } from './outgoing-content';
 
 export class IdempotencyConflictError extends fixedError(
   HttpStatus.CONFLICT,
@@ -27,8 +36,20 @@ export class IdempotencyConflictError extends fixedError(
   'Idempotency-Key was already used with a different request',
 ) {}
 
+/** Statuses that mean the engine accepted the send (a receipt may arrive before `sent` is recorded). */
+const SENT_OR_LATER = new Set(['sent', 'delivered', 'read', 'played']);
+
+/** How long a queued send waits for its instance to (re)connect before it fails, ms. */
+const RECONNECT_WAIT_MS = 60_000;
+
 /** How long a synchronous send waits for its outcome, ms (D14). */
 const SYNC_WAIT_MS = 60_000;
+
+/**
+ * How often a synchronous send re-reads its row when no outcome signal came, ms: the signal
+ * covers sends this process delivers; the poll covers those another process owns.
+ */
+const OUTCOME_POLL_MS = 100;
 
 /** A send, as validated by a controller (API.md §3.2). */
 export interface SendRequest {
@@ -38,6 +59,10 @@ export interface SendRequest {
   delaySeconds?: number;
   replyTo?: string;
   mentions?: string[];
+  /** Mention every participant of the group (§1.8), resolved by the owner at send time. */
+  mentionAll?: boolean;
+  /** Attach a preview of the first URL of a text (built at send time, D12). */
+  linkPreview?: boolean;
 }
 
 /** What the HTTP layer answers for an accepted send. */
@@ -71,8 +96,11 @@ export class SendFailedError extends DomainError {
 @Injectable()
 export class SendPipelineService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SendPipelineService.name);
-  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly lanes = new KeyedMutex();
   private readonly lastSendAt = new Map<string, number>();
+  private readonly disconnectedSince = new Map<string, number>();
+  /** Synchronous sends waiting in this process, woken when their row gets an outcome here. */
+  private readonly outcomeWaiters = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly em: EntityManager,
@@ -81,6 +109,10 @@ export class SendPipelineService implements OnApplicationBootstrap {
     private readonly sessions: SessionProvider,
     private readonly settings: SettingsService,
     private readonly events: EventsService,
+    private readonly statusLock: MessageStatusLock,
+    private readonly linkPreviews: LinkPreviewService,
+    private readonly headerMedia: HeaderMediaService,
+    private readonly mediaStore: MediaStoreService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -123,7 +155,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
       direction: 'outgoing',
       chatJid: request.chatJid,
       senderJid: instance.numberJid ?? '',
-      type: request.content.kind,
+      type: messageTypeOf(request.content),
       content: renderContent(request.content),
       source: request.source,
       status: 'pending',
@@ -134,36 +166,69 @@ export class SendPipelineService implements OnApplicationBootstrap {
       idempotencyKey: options.idempotencyKey ?? null,
       requestHash,
     });
-    await em.flush();
+    // One INSERT, no BEGIN/COMMIT around it: the accept path's only write (bench `accept`).
+    await em.insert(row);
     await this.queue.add(owner, { rowId: row.id, instanceId: instance.id });
     if (options.async) return { row, replayed: false };
     return { row: await this.waitForOutcome(row.id), replayed: false };
   }
 
-  /** Polls the row until the engine accepted it (`sent` time recorded) or it failed; the job may run in another process. */
+  /**
+   * Reads the row until the engine accepted it (`sent` time recorded) or it failed, for at most
+   * {@link SYNC_WAIT_MS}. Woken at once when this process records the outcome; re-reads every
+   * {@link OUTCOME_POLL_MS} for a send another process delivers.
+   */
   private async waitForOutcome(rowId: string): Promise<Message> {
     const deadline = Date.now() + SYNC_WAIT_MS;
     for (;;) {
-      const row = await this.em.fork().findOneOrFail(Message, { id: rowId });
-      if (row.status === 'failed') throw new SendFailedError(row.error ?? 'unknown error');
-      if (row.statusTimes.sent) return row;
-      if (Date.now() > deadline) return row;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      // Listen before reading, so an outcome recorded between the read and the wait still wakes us.
+      const next = this.nextOutcome(rowId);
+      try {
+        const row = await this.em.fork().findOneOrFail(Message, { id: rowId });
+        if (row.status === 'failed') throw new SendFailedError(row.error ?? 'unknown error');
+        if (row.statusTimes.sent || SENT_OR_LATER.has(row.status)) return row;
+        if (Date.now() > deadline) return row;
+        await Promise.race([
+          next.signal,
+          new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS)),
+        ]);
+      } finally {
+        next.cancel();
+      }
     }
+  }
+
+  /** A promise settled by the next {@link outcomeRecorded} of `rowId`, and its clean-up. */
+  private nextOutcome(rowId: string): { signal: Promise<void>; cancel: () => void } {
+    let wake!: () => void;
+    const signal = new Promise<void>((resolve) => (wake = resolve));
+    const waiters = this.outcomeWaiters.get(rowId) ?? new Set<() => void>();
+    waiters.add(wake);
+    this.outcomeWaiters.set(rowId, waiters);
+    return {
+      signal,
+      cancel: () => {
+        waiters.delete(wake);
+        if (waiters.size === 0 && this.outcomeWaiters.get(rowId) === waiters)
+          this.outcomeWaiters.delete(rowId);
+      },
+    };
+  }
+
+  /** Wakes the synchronous sends of this process waiting for `rowId` (its row was just written). */
+  private outcomeRecorded(rowId: string): void {
+    for (const wake of this.outcomeWaiters.get(rowId) ?? []) wake();
   }
 
   /** Consumer: runs each job in its instance's lane, in queue order. */
   private process(job: Job<OutboundJobData>): Promise<void> {
-    const { instanceId } = job.data;
-    const previous = this.lanes.get(instanceId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.deliver(job.data));
-    this.lanes.set(instanceId, run);
-    return run.finally(() => {
-      if (this.lanes.get(instanceId) === run) this.lanes.delete(instanceId);
-    });
+    return this.lanes.run(job.data.instanceId, () => this.deliver(job.data));
   }
 
   private async deliver({ rowId, instanceId }: OutboundJobData): Promise<void> {
+    // Recovered sends can run before the socket is back (restart, takeover): wait while the row
+    // is still `pending`, so a crash meanwhile re-queues it instead of failing it.
+    await this.connectedSession(instanceId).catch(() => undefined);
     const em = this.em.fork();
     const claimed = await em.nativeUpdate(
       Message,
@@ -171,19 +236,24 @@ export class SendPipelineService implements OnApplicationBootstrap {
       { status: 'sending' },
     );
     if (claimed === 0) return; // already sent, failed or being sent: never twice
+    this.logger.debug(`Send row ${rowId}: claimed`);
     const row = await em.findOneOrFail(Message, { id: rowId }, { populate: ['request'] });
     const instance = await em.findOneOrFail(Instance, { id: instanceId });
     let sent: SentMessage;
     let ownJid: string | null = null;
     try {
-      const session = this.sessions.live(instanceId);
-      if (!session || session.state !== 'connected') throw new InstanceNotConnectedError();
+      const session = await this.connectedSession(instanceId);
       ownJid = session.me ? toUserJid(session.me.jid) : null;
       await this.pace(instanceId);
       const request = row.request as unknown as SendRequest;
       if (request.delaySeconds) {
-        await session.sendPresence('available').catch(() => undefined);
+        // D14: "typing…" (or "recording…" before a voice note) for `delay` seconds; best effort.
+        const voice = request.content.kind === 'media' && request.content.ptt === true;
+        await session
+          .sendChatPresence(row.chatJid, voice ? 'recording' : 'composing')
+          .catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, request.delaySeconds! * 1000));
+        await session.sendChatPresence(row.chatJid, 'paused').catch(() => undefined);
       }
       const quoted = row.quotedId
         ? ((
@@ -194,45 +264,97 @@ export class SendPipelineService implements OnApplicationBootstrap {
             )
           )?.raw ?? undefined)
         : undefined;
-      sent = await session.sendMessage(row.chatJid, request.content, {
+      if (request.mentionAll && row.chatJid.endsWith('@g.us')) {
+        const everyone = await session.groupParticipants(row.chatJid);
+        row.mentions = [...new Set([...row.mentions, ...everyone])];
+      }
+      let content = request.content;
+      if (request.linkPreview && content.kind === 'text') {
+        const preview = await this.linkPreviews.preview(content.text);
+        if (preview) content = { ...content, linkPreview: preview };
+      }
+      content = await this.headerMedia.hydrate(content);
+      this.logger.debug(`Send ${row.messageId}: handing to the engine`);
+      sent = await session.sendMessage(row.chatJid, content, {
         messageId: row.messageId,
         quoted,
         mentions: row.mentions.length ? row.mentions : undefined,
       });
     } catch (error) {
       const reason = error instanceof DomainError ? error.message : (error as Error).message;
-      await em.nativeUpdate(
-        Message,
-        { id: row.id },
-        {
-          status: 'failed',
-          error: reason,
-          statusTimes: { ...row.statusTimes, failed: new Date().toISOString() },
-        },
-      );
+      await this.statusLock.run(instanceId, async () => {
+        const current = await this.em.fork().findOneOrFail(Message, { id: row.id });
+        await em.nativeUpdate(
+          Message,
+          { id: row.id },
+          {
+            status: 'failed',
+            error: reason,
+            statusTimes: { ...current.statusTimes, failed: new Date().toISOString() },
+            ...withoutMediaBytes(row.request),
+          },
+        );
+      });
       row.error = reason;
+      this.outcomeRecorded(row.id);
       await this.publishStatus(instance, row, 'server_error');
       return;
     }
+    this.logger.debug(`Send ${row.messageId}: accepted by the engine`);
     // A receipt may already have moved the row past `sending`: never move it back.
     if (ownJid) row.senderJid = ownJid;
     row.timestamp = sent.timestamp;
     row.raw = sent.raw ?? null;
-    const current = await this.em.fork().findOneOrFail(Message, { id: row.id });
-    row.statusTimes = { ...current.statusTimes, sent: sent.timestamp.toISOString() };
-    row.status = current.status === 'sending' ? 'sent' : current.status;
-    await em.nativeUpdate(
-      Message,
-      { id: row.id },
-      {
-        senderJid: row.senderJid,
-        timestamp: row.timestamp,
-        raw: row.raw,
-        status: row.status,
-        statusTimes: row.statusTimes,
-      },
-    );
+    if (sent.media) {
+      row.payload = { ...row.payload, media: sent.media };
+      // D15 for sent media: keep the bytes just sent, so `downloadUrl` works without a download.
+      const bytes = mediaBytesOf((row.request as unknown as SendRequest).content);
+      if (bytes) await this.mediaStore.captureSent(instance, row, bytes);
+    }
+    await this.statusLock.run(instanceId, async () => {
+      const current = await this.em.fork().findOneOrFail(Message, { id: row.id });
+      row.statusTimes = { ...current.statusTimes, sent: sent.timestamp.toISOString() };
+      row.status = current.status === 'sending' ? 'sent' : current.status;
+      await em.nativeUpdate(
+        Message,
+        { id: row.id },
+        {
+          senderJid: row.senderJid,
+          mentions: row.mentions,
+          timestamp: row.timestamp,
+          raw: row.raw,
+          status: row.status,
+          statusTimes: row.statusTimes,
+          payload: row.payload,
+          mediaPath: row.mediaPath,
+          ...withoutMediaBytes(row.request),
+        },
+      );
+    });
+    this.outcomeRecorded(row.id);
     await this.publishSent(instance, row);
+  }
+
+  /**
+   * The instance's session once it is connected. A send accepted while connected survives a
+   * short disconnect (restart, takeover, network drop; D10 reconnects): it waits up to
+   * {@link RECONNECT_WAIT_MS} for the socket before failing loudly.
+   * @throws InstanceNotConnectedError when the session is not back in time
+   */
+  private async connectedSession(instanceId: string): Promise<WhatsAppSession> {
+    for (;;) {
+      const session = this.sessions.live(instanceId);
+      if (session?.state === 'connected') {
+        this.disconnectedSince.delete(instanceId);
+        return session;
+      }
+      // Measured from the first send that found it down, so a long outage fails the backlog
+      // quickly instead of holding every queued send for the full wait.
+      const since = this.disconnectedSince.get(instanceId) ?? Date.now();
+      this.disconnectedSince.set(instanceId, since);
+      if (Date.now() - since > RECONNECT_WAIT_MS) throw new InstanceNotConnectedError();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** `sendRatePerMinute` pacing (D14): at least 60 000 / rate ms between sends of an instance. */
@@ -261,7 +383,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
         fromMe: true,
         pushName: null,
         timestamp: row.timestamp,
-        type: request.content.kind,
+        type: (row.payload.media as InboundMedia | undefined)?.type ?? (row.type as MessageType),
         content: row.content,
         isForwarded: false,
         context:
@@ -273,7 +395,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
                 mentions: row.mentions,
               }
             : null,
-        media: null,
+        media: (row.payload.media as InboundMedia | undefined) ?? null,
         location:
           request.content.kind === 'location'
             ? {
@@ -283,8 +405,14 @@ export class SendPipelineService implements OnApplicationBootstrap {
                 address: request.content.address ?? null,
               }
             : null,
-        contacts: null,
-        reaction: null,
+        contacts:
+          request.content.kind === 'contact' || request.content.kind === 'contacts'
+            ? request.content.contacts
+            : null,
+        reaction:
+          request.content.kind === 'reaction'
+            ? { messageId: request.content.target.messageId, emoji: request.content.emoji }
+            : null,
         poll:
           request.content.kind === 'poll'
             ? {
@@ -299,14 +427,27 @@ export class SendPipelineService implements OnApplicationBootstrap {
         interactive: null,
         raw: {},
       };
+      const stored = row.payload.media as StoredMediaBlock | undefined;
+      const data = toExchangeData(message, {
+        direction: 'outgoing',
+        source: row.source,
+        ownJid: instance.numberJid,
+        ...(stored?.downloadUrl
+          ? {
+              mediaExtra: {
+                downloadUrl: stored.downloadUrl,
+                ...(stored.s3Url ? { s3Url: stored.s3Url } : {}),
+              },
+            }
+          : {}),
+      });
+      const interactive = sentInteractive(request.content);
       await this.events.publish(
         instance,
         'message.exchange',
-        toExchangeData(message, {
-          direction: 'outgoing',
-          source: row.source,
-          ownJid: instance.numberJid,
-        }),
+        interactive
+          ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
+          : data,
       );
     }
     await this.publishStatus(instance, row, 'sent');
@@ -335,7 +476,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
       const rows = await em.find(
         Message,
         { instance: instanceId, direction: 'outgoing', status: { $in: ['pending', 'sending'] } },
-        { orderBy: { createdAt: 'asc' } },
+        { orderBy: { createdAt: 'asc', id: 'asc' } },
       );
       const instance = await em.findOne(Instance, { id: instanceId });
       if (!instance) return;
@@ -345,7 +486,10 @@ export class SendPipelineService implements OnApplicationBootstrap {
           row.error =
             'Interrupted while sending (the process stopped); not retried to avoid a duplicate';
           row.statusTimes = { ...row.statusTimes, failed: new Date().toISOString() };
+          await em.populate(row, ['request']);
+          Object.assign(row, withoutMediaBytes(row.request));
           await em.flush();
+          this.outcomeRecorded(row.id);
           await this.publishStatus(instance, row, 'server_error');
         } else {
           await this.queue.add(this.leases.ownerId, { rowId: row.id, instanceId });
@@ -366,7 +510,8 @@ export function newMessageId(): string {
 
 /**
  * The D7 `content` string of an outgoing message: the text; for a location
- * `📍 name\naddress\nLat: …, Long: …`; for a poll the question and the numbered options.
+ * `📍 name\naddress\nLat: …, Long: …`; for a poll the question and the numbered options; for
+ * media the caption (`""` without one, and for stickers); for a status its text or caption.
  */
 export function renderContent(content: OutgoingContent): string {
   switch (content.kind) {
@@ -385,5 +530,58 @@ export function renderContent(content: OutgoingContent): string {
         content.name,
         ...content.options.map((option, index) => `${index + 1}. ${option}`),
       ].join('\n');
+    case 'contact':
+    case 'contacts':
+      return content.contacts.map((contact) => contact.displayName).join(', ');
+    case 'reaction':
+      return content.emoji;
+    case 'buttons':
+    case 'list':
+      return content.text;
+    case 'media':
+      return content.caption ?? '';
+    case 'sticker':
+      return '';
+    case 'status':
+      return content.content.kind === 'text'
+        ? content.content.text
+        : (content.content.caption ?? '');
+    case 'interactive':
+      switch (content.flow.type) {
+        case 'carousel':
+          return `${content.flow.text} - Carousel with ${content.flow.cards.length} card(s)`;
+        case 'form':
+          return content.flow.text;
+        case 'pix':
+          return `PIX key ${content.flow.pixKeyType}: ${content.flow.pixKey}`;
+      }
   }
+}
+
+/**
+ * The D7 `interactive` block of an outgoing buttons/list/interactive message: the sent structure
+ * (API.md field names), or null for other kinds.
+ */
+export function sentInteractive(content: OutgoingContent): Record<string, unknown> | null {
+  if (content.kind === 'buttons') {
+    return {
+      type: 'buttons',
+      text: content.text,
+      title: content.title ?? null,
+      footer: content.footer ?? null,
+      buttons: content.buttons,
+    };
+  }
+  if (content.kind === 'list') {
+    return {
+      type: 'list',
+      text: content.text,
+      title: content.title ?? null,
+      footer: content.footer ?? null,
+      buttonText: content.buttonText,
+      sections: content.sections,
+    };
+  }
+  if (content.kind === 'interactive') return { ...content.flow };
+  return null;
 }

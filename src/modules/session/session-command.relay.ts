@@ -9,8 +9,8 @@ import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import { SessionOwnedElsewhereError } from './session-errors';
 
-/** Commands that must run where the session lives. */
-export type SessionCommand = 'connect' | 'reconnect' | 'logout';
+/** Commands that must run where the session lives (`lookup`: D13 number check, usync). */
+export type SessionCommand = 'connect' | 'reconnect' | 'logout' | 'lookup';
 
 interface CommandMessage {
   id: string;

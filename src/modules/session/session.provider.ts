@@ -1,30 +1,34 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SANDBOX_ROOT_PUBLIC_KEY } from '@wharf/sandbox';
+import { SANDBOX_MEDIA_CERT, SANDBOX_ROOT_PUBLIC_KEY } from '@wharf/sandbox';
 import {
   type CallEvent,
   type ConnectionEvent,
   createBaileysSession,
   type InboundMessage,
+  type NumberLookup,
   type ProfileEvent,
   type ReceiptEvent,
   toUserJid,
   type WhatsAppSession,
 } from '@wharf/whatsapp';
 import pino from 'pino';
+import { Gauge } from 'prom-client';
 import QRCode from 'qrcode';
 
+import { KeyedMutex } from '../../common/concurrency/keyed-mutex';
 import { SecretBox } from '../../common/crypto';
 import { InstanceNotFoundError } from '../../common/errors';
 import { REDACTED_PATHS } from '../../common/http/logger.options';
+import { MetricsRegistry } from '../../common/metrics/metrics.registry';
 import type { AllConfig } from '../../config';
 import { WHARF_VERSION } from '../../version';
 import type { CallUpdateData, InstanceStateData } from '../events/event-envelope';
 import { EventsService } from '../events/events.service';
 import { Instance, type InstanceState } from '../instance/entities/instance.entity';
 import { ProxyService } from '../proxy/proxy.service';
-import { createProxyAgent } from '../proxy/proxy-agent';
+import { createProxyAgent, proxyUrl } from '../proxy/proxy-agent';
 import { SettingsService } from '../settings/settings.service';
 import { claimFence, DatabaseAuthStateStore, hasSavedSession } from './database-auth-state.store';
 import { SessionCredentials } from './entities/session-credentials.entity';
@@ -77,6 +81,9 @@ interface ManagedSession {
   closed: boolean;
 }
 
+/** How long a relayed number lookup (D13) waits for the owning process, ms. */
+export const LOOKUP_RELAY_TIMEOUT_MS = 10_000;
+
 /**
  * The only owner of live WhatsApp sockets (ARCHITECTURE.md, sessions): one per instance across
  * every Wharf process, guarded by a Redis lease with a fencing token (D20). It restores the
@@ -91,7 +98,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly sessions = new Map<string, ManagedSession>();
   private readonly traffic = new Set<SessionTrafficListener>();
   private readonly owned = new Set<(instanceId: string) => void>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedMutex();
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling = false;
   private stopping = false;
@@ -105,7 +112,19 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     private readonly settings: SettingsService,
     private readonly proxies: ProxyService,
     private readonly relay: SessionCommandRelay,
+    registry: MetricsRegistry,
   ) {
+    const sessions = this.sessions;
+    new Gauge({
+      name: 'wharf_sessions',
+      help: 'WhatsApp sessions run by this process, by connection state',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const managed of sessions.values()) this.inc({ state: managed.state });
+      },
+    });
     this.relay.serve(this.leases.ownerId, (op, instanceId, args) =>
       this.runRelayed(op, instanceId, args),
     );
@@ -154,6 +173,40 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   /** The live session of an instance owned by this process, if any. */
   live(instanceId: string): WhatsAppSession | undefined {
     return this.sessions.get(instanceId)?.session;
+  }
+
+  /**
+   * Asks WhatsApp which of `numbers` (digits, country code first) have an account (D13), through
+   * this process's session or, when another process owns it, relayed to that owner (waits at
+   * most {@link LOOKUP_RELAY_TIMEOUT_MS}).
+   * @returns one answer per number in order, or `null` when no connected session could answer
+   *   (not connected, owner gone or silent, or WhatsApp did not answer); callers then send as
+   *   written.
+   */
+  async lookupNumbers(instanceId: string, numbers: string[]): Promise<NumberLookup[] | null> {
+    const local = this.sessions.get(instanceId);
+    if (local) {
+      if (local.session.state !== 'connected') return null;
+      return local.session.lookupNumbers(numbers).catch((error: unknown) => {
+        this.logger.warn(`Number lookup of ${local.name} failed: ${(error as Error).message}`);
+        return null;
+      });
+    }
+    const owner = await this.otherOwner(instanceId).catch(() => null);
+    if (!owner) return null;
+    try {
+      const answers = await this.relay.send(
+        owner,
+        'lookup',
+        instanceId,
+        { numbers },
+        LOOKUP_RELAY_TIMEOUT_MS,
+      );
+      return Array.isArray(answers) ? (answers as NumberLookup[]) : null;
+    } catch (error) {
+      this.logger.warn(`Relayed number lookup failed: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   /**
@@ -301,6 +354,14 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     instanceId: string,
     args: Record<string, unknown>,
   ): Promise<unknown> {
+    // A lookup needs only the live session, not the instance row.
+    if (op === 'lookup') {
+      const numbers = Array.isArray(args.numbers)
+        ? args.numbers.filter((n): n is string => typeof n === 'string' && /^\d{6,15}$/.test(n))
+        : [];
+      if (numbers.length === 0 || !this.sessions.has(instanceId)) return null;
+      return this.lookupNumbers(instanceId, numbers.slice(0, 2));
+    }
     const instance = await this.em.fork().findOne(Instance, { id: instanceId });
     if (!instance) throw new InstanceNotFoundError();
     switch (op) {
@@ -317,15 +378,8 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(instanceId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(fn);
-    this.locks.set(instanceId, run);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(instanceId) === run) this.locks.delete(instanceId);
-    }
+  private withLock<T>(instanceId: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(instanceId, fn);
   }
 
   /** Takes the lease and the write fence for this process, or `null` when another owner holds it. */
@@ -361,13 +415,15 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     const session = createBaileysSession({
       store,
       logger: this.engineLogger.child({ instance: instance.name }),
+      engineLogLevel: this.config.get('session.engineLogLevel', { infer: true }),
       waVersion: this.config.get('session.waVersion', { infer: true }),
       browser: ['Wharf', 'Chrome', WHARF_VERSION],
       proxyAgent: proxy ? createProxyAgent(proxy) : undefined,
+      mediaProxyUrl: proxy ? proxyUrl(proxy) : undefined,
       markOnlineOnConnect: settings.keepOnlineStatus,
       disableHistorySync: sandboxUrl ? true : settings.disableHistorySync,
       sandbox: sandboxUrl
-        ? { wsUrl: sandboxUrl, rootPublicKey: SANDBOX_ROOT_PUBLIC_KEY }
+        ? { wsUrl: sandboxUrl, rootPublicKey: SANDBOX_ROOT_PUBLIC_KEY, mediaCa: SANDBOX_MEDIA_CERT }
         : undefined,
     });
     const managed: ManagedSession = {

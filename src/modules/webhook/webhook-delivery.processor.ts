@@ -9,6 +9,7 @@ import { EventLog } from '../events/entities/event-log.entity';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventName } from '../events/event-names';
 import { Instance } from '../instance/entities/instance.entity';
+import { MediaStoreService } from '../media/media-store.service';
 import { Webhook } from './entities/webhook.entity';
 import {
   type DeliveryAttempt,
@@ -16,6 +17,7 @@ import {
   WebhookDelivery,
 } from './entities/webhook-delivery.entity';
 import { nextRetry, parseRetryAfter } from './retry-schedule';
+import { WebhookMetrics } from './webhook.metrics';
 import { WebhookService } from './webhook.service';
 import { type DeliveryJobData, WebhookDeliveryQueue } from './webhook-delivery.queue';
 import { WebhookHttpClient, type WebhookHttpResult } from './webhook-http.client';
@@ -51,6 +53,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     private readonly http: WebhookHttpClient,
     private readonly webhooks: WebhookService,
     private readonly box: SecretBox,
+    private readonly metrics: WebhookMetrics,
+    private readonly media: MediaStoreService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -94,6 +98,11 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
       },
     );
     if (recorded === 0) return;
+    this.metrics.attempt(
+      outcome.status === 'succeeded' ? 'succeeded' : outcome.status === 'dead' ? 'dead' : 'failed',
+      outcome.durationMs,
+      delivery.createdAt,
+    );
     if (outcome.gone) await this.disable(em, delivery.webhook);
     if (outcome.retryInMs !== null)
       await this.queue.add(delivery.id, delivery.attempts + 2, outcome.retryInMs);
@@ -105,7 +114,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
     const log = await em.findOne(EventLog, delivery.eventId);
     if (!log) return final('dead', null, 'Event no longer exists', 0);
 
-    const body = JSON.stringify(this.envelope(log, delivery.instance, webhook));
+    const body = JSON.stringify(await this.envelope(log, delivery.instance, webhook));
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -164,10 +173,14 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
   }
 
   /**
-   * The D7 envelope of a stored event. `media.base64` is added for webhooks with `mediaBase64`
-   * once `message.exchange` carries media (issue: messaging) — see {@link withMediaBase64}.
+   * The D7 envelope of a stored event. For webhooks with `mediaBase64`, a `message.exchange`
+   * with stored media gets `media.base64` (read at each attempt, never kept in the event log).
    */
-  private envelope(log: EventLog, instance: Instance, webhook: Webhook): EventEnvelope {
+  private async envelope(
+    log: EventLog,
+    instance: Instance,
+    webhook: Webhook,
+  ): Promise<EventEnvelope> {
     const instanceData: EventEnvelope['instanceData'] = {
       baseUrl: this.config.get('app.publicUrl', { infer: true }),
       instance: instance.name,
@@ -178,7 +191,10 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
         column: 'token_cipher',
         rowId: instance.id,
       });
-    const data = webhook.mediaBase64 ? withMediaBase64(log.data) : log.data;
+    const data =
+      webhook.mediaBase64 && log.event === 'message.exchange'
+        ? await this.media.withBase64(instance.id, log.data)
+        : log.data;
     return { event: log.event as EventName, eventId: log.id, data, instanceData };
   }
 
@@ -207,13 +223,4 @@ function final(
   durationMs: number,
 ): Outcome {
   return { status, statusCode, error, durationMs, retryInMs: null, gone: false };
-}
-
-/**
- * Hook for `mediaBase64` webhooks (API.md §2.3, D15): embeds the media bytes as
- * `data.message.media.base64`. Events carry no media yet, so the data is returned unchanged; the
- * media store (messaging issue) will read the stored object here.
- */
-export function withMediaBase64(data: Record<string, unknown>): Record<string, unknown> {
-  return data;
 }

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 
+import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
 
 /** Data of a delivery job: ids only (CONVENTIONS.md §8). */
@@ -22,6 +23,7 @@ export const deliveryJobId = (deliveryId: string, attempt: number) => `${deliver
 export class WebhookDeliveryQueue {
   constructor(
     @InjectQueue(WEBHOOK_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
+    private readonly monitor: QueueMonitor,
   ) {}
 
   /**
@@ -53,6 +55,7 @@ export class WebhookDeliveryQueue {
 
   /** Starts this process's worker with `concurrency` parallel jobs. */
   process(concurrency: number, handler: (data: DeliveryJobData) => Promise<void>): void {
+    this.monitor.register(bullProbe(WEBHOOK_DELIVERY_QUEUE, this.queue));
     this.queue
       .process(concurrency, (job) => handler(job.data))
       .catch((error: Error) =>

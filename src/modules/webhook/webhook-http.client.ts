@@ -1,8 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Agent, buildConnector, request } from 'undici';
+import { Agent, request } from 'undici';
 
-import { assertPublicHost } from '../../common/http/url-guard';
+import { guardedConnector } from '../../common/http/url-guard';
 import type { AllConfig } from '../../config';
 
 /** What one POST produced: an answer (any status) or an error without one. */
@@ -25,23 +25,7 @@ export class WebhookHttpClient implements OnApplicationShutdown {
   constructor(config: ConfigService<AllConfig, true>) {
     this.timeoutMs = config.get('webhook.timeoutMs', { infer: true });
     const allowPrivate = config.get('security.allowPrivateTargets', { infer: true });
-    const base = buildConnector({ timeout: this.timeoutMs });
-    const connect: buildConnector.connector = allowPrivate
-      ? base
-      : (options, callback) => {
-          assertPublicHost(options.hostname, false).then(
-            (addresses) =>
-              base(
-                {
-                  ...options,
-                  hostname: addresses[0],
-                  servername: options.servername ?? options.hostname.replace(/^\[|\]$/g, ''),
-                },
-                callback,
-              ),
-            (error: Error) => callback(error, null),
-          );
-        };
+    const connect = guardedConnector(allowPrivate, this.timeoutMs);
     this.agent = new Agent({
       connect,
       keepAliveTimeout: 30_000,

@@ -3,9 +3,11 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
 import type { AllConfig } from '../../config';
+import { MediaModule } from '../media/media.module';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
 import { WebhookController } from './webhook.controller';
 import { WebhookDispatcher } from './webhook.dispatcher';
+import { WebhookMetrics } from './webhook.metrics';
 import { WebhookService } from './webhook.service';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue';
@@ -19,6 +21,7 @@ import { WebhookHttpClient } from './webhook-http.client';
  */
 @Module({
   imports: [
+    MediaModule,
     BullModule.registerQueueAsync({
       name: WEBHOOK_DELIVERY_QUEUE,
       inject: [ConfigService],
@@ -44,6 +47,7 @@ import { WebhookHttpClient } from './webhook-http.client';
     WebhookHttpClient,
     WebhookDeliveryProcessor,
     WebhookDeliverySweeper,
+    WebhookMetrics,
   ],
   exports: [WebhookService],
 })

@@ -28,6 +28,7 @@ import { RateLimitService } from '../../common/rate-limit/rate-limit.service';
 import type { AllConfig } from '../../config';
 import type { EventEnvelope } from '../events/event-envelope';
 import { EventFanoutService } from '../events/event-fanout.service';
+import { MediaStoreService } from '../media/media-store.service';
 import { WebsocketConfig } from './entities/websocket-config.entity';
 
 const WS_PATH = /^\/ws\/([^/?#]+)\/?$/;
@@ -40,6 +41,8 @@ interface StreamClient {
   events: string[];
   mediaBase64: boolean;
   missedPongs: number;
+  /** Frames of a `mediaBase64` client wait here for their media, so the order is kept. */
+  queue?: Promise<void>;
 }
 
 /** 401 of §1.2 for the upgrade, where the token may also come in the query string (D8). */
@@ -101,6 +104,7 @@ export class EventStreamGateway implements OnApplicationBootstrap, BeforeApplica
     private readonly limiter: RateLimitService,
     private readonly fanout: EventFanoutService,
     private readonly config: ConfigService<AllConfig, true>,
+    private readonly media: MediaStoreService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -219,15 +223,33 @@ export class EventStreamGateway implements OnApplicationBootstrap, BeforeApplica
     const set = this.clients.get(instanceId);
     if (!set) return;
     let plain: string | undefined;
-    let withMedia: string | undefined;
+    let withMedia: Promise<string> | undefined;
     for (const client of set) {
       if (client.events.length > 0 && !client.events.includes(envelope.event)) continue;
       if (client.socket.readyState !== WebSocket.OPEN) continue;
-      const frame = client.mediaBase64
-        ? (withMedia ??= JSON.stringify(envelope))
-        : (plain ??= JSON.stringify(withoutBase64(envelope)));
-      client.socket.send(frame);
+      if (!client.mediaBase64) {
+        client.socket.send((plain ??= JSON.stringify(withoutBase64(envelope))));
+        continue;
+      }
+      // API.md §2.4: `media.base64` from the media store (D15) for configs with mediaBase64.
+      withMedia ??= this.withBase64(instanceId, envelope);
+      const frame = withMedia;
+      client.queue = (client.queue ?? Promise.resolve())
+        .then(() => frame)
+        .then((text) => {
+          if (client.socket.readyState === WebSocket.OPEN) client.socket.send(text);
+        })
+        .catch((error: unknown) => {
+          this.logger.warn(`Stream frame not sent: ${(error as Error).message}`);
+        });
     }
+  }
+
+  /** The frame of a `mediaBase64` client: the envelope with the stored media as base64. */
+  private async withBase64(instanceId: string, envelope: EventEnvelope): Promise<string> {
+    if (envelope.event !== 'message.exchange') return JSON.stringify(envelope);
+    const data = await this.media.withBase64(instanceId, envelope.data).catch(() => envelope.data);
+    return JSON.stringify({ ...envelope, data });
   }
 
   private ping(): void {

@@ -23,12 +23,17 @@ export interface StoreBackedAuth {
   retire(): Promise<void>;
 }
 
+/** Bound of the remembered missing keys of one session; past it the memory starts over. */
+const MAX_REMEMBERED_ABSENCES = 50_000;
+
 /**
  * Loads creds from `store` (fresh `initAuthCreds()` when none) and builds the Baileys
  * `AuthenticationState`. Values are JSON with `BufferJSON.replacer`/`reviver`, and
  * `app-state-sync-key` values are rehydrated with `proto.Message.AppStateSyncKeyData.fromObject`,
  * as Baileys' own `useMultiFileAuthState` does. Keys get an in-memory read cache
- * (`makeCacheableSignalKeyStore`); `setKeys` receives each Baileys `set()` as one batch.
+ * (`makeCacheableSignalKeyStore`) and keys found missing are remembered until written, so a
+ * send does not query the store again for the same absent keys; `setKeys` receives each
+ * Baileys `set()` as one batch.
  *
  * Creds left by a pairing-code attempt that never completed (`me` set, no `account`) are
  * treated as no creds, so the next start shows a QR instead of trying to log in.
@@ -56,10 +61,31 @@ export async function loadStoreBackedAuth(
     return promise;
   };
 
+  // Baileys asks for the same missing keys on every send (no session yet with a device, no
+  // tctoken, no LID mapping); the read cache below keeps only keys that exist. Absences are
+  // remembered here until a write touches the key. Only this session writes its keys (the lease
+  // and the store's fence, D20), so the store cannot gain a key behind our back; and
+  // `makeCacheableSignalKeyStore` runs every get and set under one mutex, so a read never
+  // overlaps a write of this state.
+  const absent = new Set<string>();
+  const absentKey = (type: string, id: string): string => `${type}\u0000${id}`;
+
   const keys: SignalKeyStore = {
     get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
-      const rows = await store.getKeys(type, ids);
+      const wanted = ids.filter((id) => !absent.has(absentKey(type, id)));
       const out: { [id: string]: SignalDataTypeMap[T] } = {};
+      if (wanted.length === 0) {
+        return out;
+      }
+      const rows = await store.getKeys(type, wanted);
+      if (absent.size > MAX_REMEMBERED_ABSENCES) {
+        absent.clear();
+      }
+      for (const id of wanted) {
+        if (!(id in rows)) {
+          absent.add(absentKey(type, id));
+        }
+      }
       for (const [id, json] of Object.entries(rows)) {
         let value: unknown = JSON.parse(json, b.BufferJSON.reviver);
         if (type === 'app-state-sync-key' && value) {
@@ -82,6 +108,14 @@ export async function loadStoreBackedAuth(
       }
       if (changes.length === 0) {
         return;
+      }
+      for (const change of changes) {
+        const key = absentKey(change.type, change.id);
+        if (change.value === null) {
+          absent.add(key);
+        } else {
+          absent.delete(key);
+        }
       }
       if (retired) {
         logger.debug({ keys: changes.length }, 'dropping key writes of a retired session');

@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import { type Agent as HttpsAgent,Agent as HttpsAgentClass } from 'node:https';
+import type { Readable } from 'node:stream';
 
 import type {
   AnyMessageContent,
@@ -13,11 +14,22 @@ import type {
   WASocket,
 } from 'baileys';
 import type { Level, Logger } from 'pino';
+import { Agent as UndiciAgent, type Dispatcher, ProxyAgent, Socks5ProxyAgent } from 'undici';
 
 import type { AuthStateStore } from '../auth-state-store';
-import { PairingCodeUnavailableError, SessionNotConnectedError } from '../errors';
+import {
+  MediaUnavailableError,
+  PairingCodeUnavailableError,
+  SessionNotConnectedError,
+} from '../errors';
 import { normalizePhoneNumber } from '../jid';
-import type { OutgoingContent, ReceiptEvent, SendOptions } from '../messages';
+import type {
+  NumberLookup,
+  OutgoingContent,
+  OutgoingMedia,
+  ReceiptEvent,
+  SendOptions,
+} from '../messages';
 import { WhatsAppSession } from '../session';
 import type {
   CallEvent,
@@ -32,8 +44,10 @@ import type {
 } from '../types';
 import { loadStoreBackedAuth, type StoreBackedAuth } from './auth-state';
 import { classifyClose } from './close-reason';
+import { isRelayedContent, nativeFlowBizNode, toInteractiveMessage } from './interactive';
 import { type BaileysModule, loadBaileys } from './loader';
 import { receiptStatusOf, timestampToDate, toInboundMessage } from './message-mapper';
+import { reviveMessage } from './poll-votes';
 import { isSandboxRootTrusted, trustSandboxRoot } from './sandbox-trust';
 
 /** Options of {@link createBaileysSession}. Durations are milliseconds. */
@@ -67,8 +81,16 @@ export interface BaileysSessionOptions {
   /**
    * Sandbox mode: connect to the sandbox at `wsUrl` and trust its 32-byte `rootPublicKey`
    * (process-wide, see `trustSandboxRoot`). Only when `WA_SANDBOX_URL` is configured.
+   * `mediaCa` (PEM) is the certificate of the sandbox's HTTPS media host: uploads and downloads
+   * of this session trust it (and only it) instead of the public CAs.
    */
-  sandbox?: { wsUrl: string; rootPublicKey: Uint8Array };
+  sandbox?: { wsUrl: string; rootPublicKey: Uint8Array; mediaCa?: string };
+  /**
+   * The instance's proxy as a URL (`http(s)://`, `socks5://` or `socks5h://`, credentials
+   * included) for media downloads: Baileys downloads with `fetch`, which takes an undici
+   * dispatcher rather than `proxyAgent`. Without it downloads go direct.
+   */
+  mediaProxyUrl?: string;
 }
 
 /** One Baileys socket and what the session expects of it. */
@@ -114,6 +136,8 @@ export class BaileysSession extends WhatsAppSession {
   private lastProfile: string | null = null;
   private readonly log: Logger;
   private readonly engineLog: Logger;
+  /** undici dispatcher of media downloads (sandbox CA, proxy), made on first use. */
+  private downloadDispatcher: Dispatcher | undefined;
 
   constructor(private readonly options: BaileysSessionOptions) {
     super();
@@ -212,6 +236,16 @@ export class BaileysSession extends WhatsAppSession {
     await this.connectedSocket().sendPresenceUpdate(presence);
   }
 
+  override async sendChatPresence(
+    chatJid: string,
+    presence: 'composing' | 'recording' | 'paused',
+  ): Promise<void> {
+    const sock = this.connectedSocket();
+    // WhatsApp shows chat states only from an available client.
+    if (presence !== 'paused') await sock.sendPresenceUpdate('available');
+    await sock.sendPresenceUpdate(presence, chatJid);
+  }
+
   override async sendText(toJid: string, text: string): Promise<SentMessage> {
     const sent = await this.connectedSocket().sendMessage(toJid, { text });
     const id = sent?.key.id;
@@ -231,16 +265,61 @@ export class BaileysSession extends WhatsAppSession {
     const quoted = options.quoted
       ? (JSON.parse(JSON.stringify(options.quoted), b.BufferJSON.reviver) as WAMessage)
       : undefined;
+    if (isRelayedContent(content)) {
+      const message = await toInteractiveMessage(content, (media) => {
+        if (!media.data) throw new Error('header media was not downloaded');
+        const bytes = Buffer.from(media.data);
+        const upload = { upload: sock.waUploadToServer, logger: this.engineLog, jid: toJid };
+        const extra = { ...(media.mimetype ? { mimetype: media.mimetype } : {}) };
+        switch (media.type) {
+          case 'image':
+            return b.prepareWAMessageMedia({ image: bytes, ...extra }, upload);
+          case 'video':
+            return b.prepareWAMessageMedia({ video: bytes, ...extra }, upload);
+          case 'document':
+            return b.prepareWAMessageMedia(
+              {
+                document: bytes,
+                mimetype: media.mimetype ?? 'application/octet-stream',
+                fileName: media.fileName ?? 'file',
+              },
+              upload,
+            );
+        }
+      });
+      return this.relayBuilt(b, sock, toJid, message, options, quoted);
+    }
     const sent = await sock.sendMessage(toJid, toEngineContent(content, options.mentions), {
       messageId: options.messageId,
       quoted,
+      ...(content.kind === 'status'
+        ? {
+            statusJidList: content.statusJidList,
+            backgroundColor: content.backgroundColor,
+            font: content.font,
+          }
+        : {}),
     });
     const id = sent?.key.id;
     if (!id) {
       throw new Error('WhatsApp engine returned no message id');
     }
     const raw = JSON.parse(JSON.stringify(sent, b.BufferJSON.replacer)) as Record<string, unknown>;
-    return { id, timestamp: timestampOf(sent.messageTimestamp), raw };
+    const media = toInboundMessage(sent, this.me?.jid ?? null, raw)?.media ?? undefined;
+    return { id, timestamp: timestampOf(sent.messageTimestamp), raw, ...(media ? { media } : {}) };
+  }
+
+  override async readMessages(
+    keys: Array<{ chatJid: string; id: string; participant?: string | null }>,
+  ): Promise<void> {
+    await this.connectedSocket().readMessages(
+      keys.map((key) => ({
+        remoteJid: key.chatJid,
+        id: key.id,
+        participant: key.participant ?? undefined,
+        fromMe: false,
+      })),
+    );
   }
 
   override generateMessageId(): string {
@@ -248,6 +327,87 @@ export class BaileysSession extends WhatsAppSession {
       throw new SessionNotConnectedError();
     }
     return this.baileys.generateMessageIDV2(this.me?.jid);
+  }
+
+  /**
+   * Downloads and decrypts a message's media with Baileys' `downloadMediaMessage` through the
+   * session's download dispatcher (sandbox CA or proxy). A 404/410 from the CDN (expired URL)
+   * asks the phone to upload the file again (`updateMediaMessage`) and retries once.
+   * @throws SessionNotConnectedError, MediaUnavailableError
+   */
+  override async downloadMedia(raw: Record<string, unknown>): Promise<Readable> {
+    const sock = this.connectedSocket();
+    const b = await loadBaileys();
+    let message = reviveMessage(b, raw);
+    const content = b.extractMessageContent(message.message);
+    const kind = content ? b.getContentType(content) : undefined;
+    const media = kind ? (content as Record<string, unknown>)[kind] : undefined;
+    if (!media || typeof media !== 'object' || !('mediaKey' in media)) {
+      throw new MediaUnavailableError('The message has no media');
+    }
+    const options = { options: { dispatcher: this.mediaDispatcher() } as RequestInit };
+    try {
+      return await b.downloadMediaMessage(message, 'stream', options);
+    } catch (error) {
+      const status = statusCodeOf(error as Error) ?? (error as { status?: number }).status;
+      if (status !== 404 && status !== 410) {
+        throw new MediaUnavailableError(`Media download failed: ${(error as Error).message}`);
+      }
+      this.log.info({ messageId: message.key.id }, 'media expired on the CDN; asking for a re-upload');
+      try {
+        message = await sock.updateMediaMessage(message);
+        return await b.downloadMediaMessage(message, 'stream', options);
+      } catch (retryError) {
+        throw new MediaUnavailableError(
+          `Media download failed after re-upload: ${(retryError as Error).message}`,
+        );
+      }
+    }
+  }
+
+  override async lookupNumbers(numbers: string[]): Promise<NumberLookup[]> {
+    const sock = this.connectedSocket();
+    // One query per number: WhatsApp answers with the account's own JID (for Brazilian numbers
+    // possibly the other 9th-digit variant), so answers cannot be matched back by JID.
+    return Promise.all(
+      numbers.map(async (number): Promise<NumberLookup> => {
+        const [found] = (await sock.onWhatsApp(number)) ?? [];
+        return found?.exists
+          ? { number, exists: true, jid: found.jid }
+          : { number, exists: false, jid: null };
+      }),
+    );
+  }
+
+  override async groupParticipants(groupJid: string): Promise<string[]> {
+    const metadata = await this.connectedSocket().groupMetadata(groupJid);
+    return metadata.participants.map((participant) => participant.id);
+  }
+
+  /**
+   * Sends a hand-built message (interactive/native flow) with `relayMessage`, keeping the
+   * pre-generated id (D14) and the quote, with the `<biz>` node WhatsApp needs to render it.
+   */
+  private async relayBuilt(
+    b: BaileysModule,
+    sock: WASocket,
+    toJid: string,
+    message: Awaited<ReturnType<typeof toInteractiveMessage>>,
+    options: SendOptions,
+    quoted: WAMessage | undefined,
+  ): Promise<SentMessage> {
+    const full = b.generateWAMessageFromContent(toJid, message, {
+      userJid: sock.user?.id ?? this.me?.jid ?? '',
+      quoted,
+      messageId: options.messageId ?? b.generateMessageIDV2(sock.user?.id),
+    });
+    const id = full.key.id!;
+    await sock.relayMessage(toJid, full.message!, {
+      messageId: id,
+      additionalNodes: [nativeFlowBizNode(Math.floor(Date.now() / 1000))],
+    });
+    const raw = JSON.parse(JSON.stringify(full, b.BufferJSON.replacer)) as Record<string, unknown>;
+    return { id, timestamp: timestampOf(full.messageTimestamp), raw };
   }
 
   protected override listenerFailed(event: keyof WhatsAppSessionEvents, error: unknown): void {
@@ -313,6 +473,22 @@ export class BaileysSession extends WhatsAppSession {
         if (event) {
           this.emit('message', event);
         }
+        // Baileys' event buffer folds a receipt that arrives while our own message's upsert is
+        // still buffered into that message's `status` and emits no `messages.update` for it.
+        const folded = message.key.fromMe ? receiptStatusOf(message.status) : null;
+        if (
+          message.key.id &&
+          message.key.remoteJid &&
+          (folded === 'delivered' || folded === 'read' || folded === 'played')
+        ) {
+          this.emit('receipt', {
+            messageIds: [message.key.id],
+            chatJid: message.key.remoteJid,
+            participant: message.key.participant || null,
+            status: folded,
+            timestamp: new Date(),
+          });
+        }
       }
     });
     sock.ev.on('messages.update', (updates) => {
@@ -370,6 +546,29 @@ export class BaileysSession extends WhatsAppSession {
     });
   }
 
+  /**
+   * The undici dispatcher of media downloads: through the instance's proxy when one is set
+   * (`ProxyAgent` for http(s), `Socks5ProxyAgent` for socks5), trusting only the sandbox media
+   * CA in sandbox mode; `undefined` (fetch's default) otherwise.
+   */
+  private mediaDispatcher(): Dispatcher | undefined {
+    if (this.downloadDispatcher) return this.downloadDispatcher;
+    const ca = this.options.sandbox?.mediaCa;
+    const tls = ca ? { ca } : undefined;
+    const proxy = this.options.mediaProxyUrl;
+    if (proxy && /^socks5?h?:/i.test(proxy)) {
+      // `requestTls` (TLS to the target through the tunnel) is supported but not in the types.
+      this.downloadDispatcher = new Socks5ProxyAgent(proxy.replace(/^socks5h:/i, 'socks5:'), {
+        ...(tls ? { requestTls: tls } : {}),
+      } as ConstructorParameters<typeof Socks5ProxyAgent>[1]);
+    } else if (proxy) {
+      this.downloadDispatcher = new ProxyAgent({ uri: proxy, ...(tls ? { requestTls: tls } : {}) });
+    } else if (tls) {
+      this.downloadDispatcher = new UndiciAgent({ connect: tls });
+    }
+    return this.downloadDispatcher;
+  }
+
   private socketConfig(auth: AuthenticationState): UserFacingSocketConfig {
     const o = this.options;
     const historyOff = o.disableHistorySync ?? o.sandbox !== undefined;
@@ -395,6 +594,10 @@ export class BaileysSession extends WhatsAppSession {
     }
     if (o.sandbox) {
       config.waWebSocketUrl = o.sandbox.wsUrl;
+      if (o.sandbox.mediaCa && !o.proxyAgent) {
+        // Uploads go through Node's https.request with `fetchAgent` (messages-media.js).
+        config.fetchAgent = new HttpsAgentClass({ ca: o.sandbox.mediaCa, keepAlive: true });
+      }
     }
     return config;
   }
@@ -631,7 +834,22 @@ function toEngineContent(
 ): AnyMessageContent {
   switch (content.kind) {
     case 'text':
-      return { text: content.text, mentions };
+      return content.linkPreview
+        ? {
+            text: content.text,
+            mentions,
+            linkPreview: {
+              'canonical-url': content.linkPreview.canonicalUrl,
+              'matched-text': content.linkPreview.matchedText,
+              title: content.linkPreview.title,
+              description: content.linkPreview.description,
+              jpegThumbnail: content.linkPreview.jpegThumbnailBase64
+                ? Buffer.from(content.linkPreview.jpegThumbnailBase64, 'base64')
+                : undefined,
+            },
+          }
+        : // null: no preview unless asked (Baileys would otherwise try to build one itself)
+          { text: content.text, mentions, linkPreview: null };
     case 'location':
       return {
         location: {
@@ -648,6 +866,71 @@ function toEngineContent(
           values: content.options,
           selectableCount: content.selectableCount,
         },
+      };
+    case 'contact':
+    case 'contacts':
+      return {
+        contacts: {
+          displayName: content.contacts.map((c) => c.displayName).join(', '),
+          contacts: content.contacts.map((c) => ({ displayName: c.displayName, vcard: c.vcard })),
+        },
+      };
+    case 'reaction':
+      return {
+        react: {
+          text: content.emoji,
+          key: {
+            remoteJid: content.target.chatJid,
+            id: content.target.messageId,
+            fromMe: content.target.fromMe,
+            ...(content.target.participant ? { participant: content.target.participant } : {}),
+          },
+        },
+      };
+    case 'buttons':
+    case 'list':
+    case 'interactive':
+      throw new Error(`${content.kind} messages are relayed, not built by the engine`);
+    case 'media':
+      return mediaContent(content, mentions);
+    case 'sticker':
+      return { sticker: Buffer.from(content.base64, 'base64'), mimetype: content.mimeType };
+    case 'status':
+      return content.content.kind === 'text'
+        ? { text: content.content.text }
+        : mediaContent(content.content, undefined);
+  }
+}
+
+/** Baileys content of an image, video, document or audio send (bytes decoded from base64). */
+function mediaContent(media: OutgoingMedia, mentions: string[] | undefined): AnyMessageContent {
+  const bytes = Buffer.from(media.base64, 'base64');
+  switch (media.mediaType) {
+    case 'image':
+      return { image: bytes, caption: media.caption, mimetype: media.mimeType, mentions };
+    case 'video':
+      return {
+        video: bytes,
+        caption: media.caption,
+        mimetype: media.mimeType,
+        mentions,
+        ...(media.seconds !== undefined ? { seconds: media.seconds } : {}),
+      };
+    case 'document':
+      return {
+        document: bytes,
+        mimetype: media.mimeType,
+        fileName: media.fileName,
+        caption: media.caption,
+      };
+    case 'audio':
+      // `waveform` is not in Baileys' type but is copied into the audioMessage like `seconds`.
+      return {
+        audio: bytes,
+        mimetype: media.mimeType,
+        ptt: media.ptt ?? false,
+        ...(media.seconds !== undefined ? { seconds: media.seconds } : {}),
+        ...(media.waveform ? { waveform: Uint8Array.from(media.waveform) } : {}),
       };
   }
 }

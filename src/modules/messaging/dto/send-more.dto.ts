@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsInt,
   IsNotEmpty,
@@ -39,6 +40,12 @@ export class SendCommonDto {
   @MaxLength(128)
   replyTo?: string;
 
+  /** Quote the message in a private chat with its author (groups; §1.8). */
+  @IsOptional()
+  @IsBoolean()
+  replyPrivate?: boolean;
+
+  /** Origin tag stored with the message and carried into events (default `api`). */
   @IsOptional()
   @IsString()
   @MaxLength(100)

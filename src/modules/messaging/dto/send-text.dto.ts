@@ -3,29 +3,17 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDefined,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
 
-import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
+import { SendCommonDto } from './send-more.dto';
 
 /** `POST /api/message/text/:instance` (API.md §3.2, §1.8; alias `text` of D22). */
-export class SendTextDto {
-  /** Contact number (D13 punctuation allowed) or a JID: `@s.whatsapp.net`, `@lid`, `@g.us`, `@newsletter`. */
-  @IsDefined({ message: SPEC_LITERALS.numberRequired })
-  @IsString({ message: SPEC_LITERALS.numberRequired })
-  @IsNotEmpty({ message: SPEC_LITERALS.numberRequired })
-  @MaxLength(120)
-  @ApiProperty({ example: '5511999999999' })
-  number: string;
-
+export class SendTextDto extends SendCommonDto {
   /** The text. */
   @ValidateIf((dto: SendTextDto) => dto.text === undefined || dto.message !== undefined)
   @IsString()
@@ -41,26 +29,9 @@ export class SendTextDto {
   @ApiProperty({ required: false, deprecated: true })
   text?: string;
 
-  /** Seconds of "typing…" before sending (§1.8). */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(300)
-  delay?: number;
-
   @IsOptional()
   @IsBoolean()
   linkPreview?: boolean;
-
-  /** Id of a message of this instance to quote. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  replyTo?: string;
-
-  @IsOptional()
-  @IsBoolean()
-  replyPrivate?: boolean;
 
   /** Numbers to mention (groups). */
   @IsOptional()
@@ -72,12 +43,6 @@ export class SendTextDto {
   @IsOptional()
   @IsBoolean()
   mentionAll?: boolean;
-
-  /** Origin tag stored with the message and carried into events (default `api`). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  source?: string;
 }
 
 export class SentMessageDataDto {

@@ -1,0 +1,93 @@
+import { createReadStream } from 'node:fs';
+
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+
+import { SecretBox } from '../../common/crypto';
+import { assertPublicHost } from '../../common/http/url-guard';
+import type { AllConfig } from '../../config';
+import { S3Config } from '../storage/entities/s3-config.entity';
+
+/** What is uploaded: a stored media file and how to name and label it. */
+export interface S3MediaObject {
+  instanceId: string;
+  messageId: string;
+  /** Absolute path of the decrypted file. */
+  path: string;
+  size: number;
+  mimetype: string;
+  /** File extension with the dot (`.jpg`), or `""`. */
+  extension: string;
+}
+
+/**
+ * Uploads received media to the instance's S3 bucket (API.md §3.1 `s3`, D15) with
+ * `@aws-sdk/client-s3`. Object key: `<pathPrefix><messageId><extension>`. A custom `endpoint`
+ * (MinIO, Spaces, Backblaze…) is addressed path-style; without one it is AWS, virtual-host
+ * style. The endpoint's host is resolved and checked against private ranges before every upload
+ * unless ALLOW_PRIVATE_TARGETS (D12).
+ */
+@Injectable()
+export class S3MediaUploader {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly box: SecretBox,
+    private readonly config: ConfigService<AllConfig, true>,
+  ) {}
+
+  /** The instance's enabled S3 config, or null when S3 is off. */
+  async configOf(instanceId: string): Promise<S3Config | null> {
+    const row = await this.em.fork().findOne(S3Config, { instance: instanceId });
+    return row?.enabled && row.bucket && row.region && row.accessKey && row.secretKeyCipher
+      ? row
+      : null;
+  }
+
+  /**
+   * Uploads `object` with `row`'s credentials and returns the object's URL (`s3Url`).
+   * @throws the SDK's error, or PrivateTargetError (D12)
+   */
+  async upload(row: S3Config, object: S3MediaObject): Promise<string> {
+    const secretAccessKey = this.box.open(row.secretKeyCipher!, {
+      table: 's3_config',
+      column: 'secret_key_cipher',
+      rowId: row.id,
+    });
+    const endpoint = row.endpoint ? row.endpoint.replace(/\/+$/, '') : null;
+    if (endpoint) {
+      await assertPublicHost(
+        new URL(endpoint).hostname,
+        this.config.get('security.allowPrivateTargets', { infer: true }),
+      );
+    }
+    const client = new S3Client({
+      region: row.region!,
+      credentials: { accessKeyId: row.accessKey!, secretAccessKey },
+      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      // Plain signed PUTs: S3-compatible stores (MinIO, Spaces, B2…) do not all accept the
+      // aws-chunked uploads with trailing checksums the SDK sends by default.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const key = `${row.pathPrefix ?? ''}${object.messageId}${object.extension}`;
+    try {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: row.bucket!,
+          Key: key,
+          Body: createReadStream(object.path),
+          ContentLength: object.size,
+          ContentType: object.mimetype,
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const encodedKey = key.split('/').map(encodeURIComponent).join('/');
+    return endpoint
+      ? `${endpoint}/${encodeURIComponent(row.bucket!)}/${encodedKey}`
+      : `https://${row.bucket!}.s3.${row.region!}.amazonaws.com/${encodedKey}`;
+  }
+}

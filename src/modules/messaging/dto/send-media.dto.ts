@@ -1,0 +1,295 @@
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+import { SendCommonDto } from './send-more.dto';
+
+export const MEDIA_TYPES = ['image', 'video', 'document', 'audio'] as const;
+export const STATUS_TYPES = ['text', 'image', 'video', 'audio'] as const;
+
+/**
+ * Font names of text statuses and WhatsApp's `ExtendedTextMessage.FontType` numbers they map to.
+ */
+export const STATUS_FONTS: Record<string, number> = {
+  system: 0,
+  'sans-serif': 1,
+  script: 2,
+  'system-bold': 6,
+  'morning-breeze': 7,
+  serif: 8,
+  'extra-bold': 9,
+  monospace: 10,
+};
+
+/** Largest base64 text accepted in a body field (the byte cap MEDIA_MAX_BYTES applies after decoding). */
+const MAX_BASE64_CHARS = 3 * 1024 * 1024 * 1024;
+
+/**
+ * `POST /api/message/media/:instance` (API.md §3.2). Exactly one of `mediaUrl` / `mediaBase64`
+ * (or the alias `media`); D22 aliases: `type`/`mediatype` → `mediaType`, `caption` → `message`,
+ * `mimetype` → `mimeType`, `media` → `mediaUrl` (a URL) or `mediaBase64` (anything else). The
+ * canonical field wins when both are present.
+ */
+export class SendMediaDto extends SendCommonDto {
+  @IsOptional()
+  @IsIn(MEDIA_TYPES, { message: 'mediaType must be one of image, video, document, audio' })
+  @ApiProperty({
+    enum: MEDIA_TYPES,
+    example: 'image',
+    required: false,
+    description: 'Required (or an alias)',
+  })
+  mediaType?: (typeof MEDIA_TYPES)[number];
+
+  /** Deprecated alias of `mediaType` (D22). */
+  @IsOptional()
+  @IsIn(MEDIA_TYPES, { message: 'type must be one of image, video, document, audio' })
+  @ApiProperty({ enum: MEDIA_TYPES, required: false, deprecated: true })
+  type?: (typeof MEDIA_TYPES)[number];
+
+  /** Deprecated alias of `mediaType` (D22). */
+  @IsOptional()
+  @IsIn(MEDIA_TYPES, { message: 'mediatype must be one of image, video, document, audio' })
+  @ApiProperty({ enum: MEDIA_TYPES, required: false, deprecated: true })
+  mediatype?: (typeof MEDIA_TYPES)[number];
+
+  /** Public URL of the file (fetched under D12), or — as clients send it — a base64 string. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'mediaUrl must not be empty' })
+  @MaxLength(MAX_BASE64_CHARS)
+  @ApiProperty({ required: false, example: 'https://example.com/photo.jpg' })
+  mediaUrl?: string;
+
+  /** The file as base64, with or without a `data:<mime>;base64,` prefix. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'mediaBase64 must not be empty' })
+  @MaxLength(MAX_BASE64_CHARS)
+  @ApiProperty({
+    required: false,
+    example:
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  })
+  mediaBase64?: string;
+
+  /** Deprecated alias (D22): a URL is fetched, anything else is base64 (`data:` prefix allowed). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'media must not be empty' })
+  @MaxLength(MAX_BASE64_CHARS)
+  @ApiProperty({ required: false, deprecated: true })
+  media?: string;
+
+  /** Caption. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  @ApiProperty({ required: false, example: 'Our new menu' })
+  message?: string;
+
+  /** Deprecated alias of `message` (D22). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  @ApiProperty({ required: false, deprecated: true })
+  caption?: string;
+
+  /** MIME type; detected from the bytes when absent. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimeType must be a MIME type' })
+  @MaxLength(255)
+  @ApiProperty({ required: false, example: 'image/jpeg' })
+  mimeType?: string;
+
+  /** Deprecated alias of `mimeType` (D22). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimetype must be a MIME type' })
+  @MaxLength(255)
+  @ApiProperty({ required: false, deprecated: true })
+  mimetype?: string;
+
+  /** Shown on the document card. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @ApiProperty({ required: false, example: 'menu.pdf' })
+  fileName?: string;
+
+  /** Audio only: send as a voice note (default `true`). */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: true })
+  isVoice?: boolean;
+
+  /** Audio only: duration in seconds (computed when absent). */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(86_400)
+  @ApiProperty({ required: false, example: 12 })
+  duration?: number;
+
+  /** Audio only: waveform, up to 64 amplitude samples 0–100. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(100, { each: true })
+  @ApiProperty({ required: false, type: [Number] })
+  waveform?: number[];
+
+  /** Numbers to mention (groups). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1024)
+  @IsString({ each: true })
+  mention?: string[];
+
+  @IsOptional()
+  @IsBoolean()
+  mentionAll?: boolean;
+}
+
+/** `POST /api/message/sticker/:instance` (API.md §3.2): no `mention` / `mentionAll`. */
+export class SendStickerDto extends SendCommonDto {
+  /** PNG, JPEG or GIF URL, or a `data:` base64 URL; converted to WebP 512×512. */
+  @IsDefined({ message: 'imageUrl is required' })
+  @IsString({ message: 'imageUrl is required' })
+  @IsNotEmpty({ message: 'imageUrl is required' })
+  @MaxLength(MAX_BASE64_CHARS)
+  @ApiProperty({ example: 'https://example.com/sticker.png' })
+  imageUrl: string;
+}
+
+/** `POST /api/message/status/:instance` (API.md §3.2): no `number`, no mentions. */
+export class SendStatusDto extends OmitType(SendCommonDto, [
+  'number',
+  'replyTo',
+  'replyPrivate',
+  'delay',
+] as const) {
+  @IsDefined({ message: 'type is required' })
+  @IsIn(STATUS_TYPES, { message: 'type must be one of text, image, video, audio' })
+  @ApiProperty({ enum: STATUS_TYPES, example: 'text' })
+  type: (typeof STATUS_TYPES)[number];
+
+  /** The text, or the caption. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  @ApiProperty({ required: false, example: 'We are open on Saturday!' })
+  message?: string;
+
+  /** Required for image, video and audio (fetched under D12). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'mediaUrl must not be empty' })
+  @MaxLength(MAX_BASE64_CHARS)
+  @ApiProperty({ required: false })
+  mediaUrl?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimeType must be a MIME type' })
+  @MaxLength(255)
+  @ApiProperty({ required: false })
+  mimeType?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @ApiProperty({ required: false })
+  fileName?: string;
+
+  /** Text only: `#RRGGBB`. */
+  @IsOptional()
+  @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'backgroundColor must be a hex colour like #FF6600' })
+  @ApiProperty({ required: false, example: '#FF6600' })
+  backgroundColor?: string;
+
+  /** Text only. */
+  @IsOptional()
+  @IsIn(Object.keys(STATUS_FONTS), {
+    message: `font must be one of ${Object.keys(STATUS_FONTS).join(', ')}`,
+  })
+  @ApiProperty({ required: false, enum: Object.keys(STATUS_FONTS), example: 'system' })
+  font?: string;
+
+  /** Audio only (default `true`). */
+  @IsOptional()
+  @IsBoolean()
+  @ApiProperty({ required: false, default: true })
+  isVoice?: boolean;
+
+  /** Audio only, seconds. */
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(86_400)
+  @ApiProperty({ required: false })
+  duration?: number;
+
+  /** Audio only, up to 64 samples 0–100. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(100, { each: true })
+  @ApiProperty({ required: false, type: [Number] })
+  waveform?: number[];
+}
+
+/** `data` of a media send's answer (API.md §3.2): the common fields plus media metadata. */
+export class SentMediaDataDto {
+  @ApiProperty({ example: '3EB08FCF27E532F1B0F5' })
+  messageId: string;
+  @ApiProperty({ example: '2026-04-28T10:30:00.000Z' })
+  timestamp: string;
+  @ApiProperty({ example: 'outgoing' })
+  direction: 'outgoing';
+  @ApiProperty({ example: { jid: '5511999999999@s.whatsapp.net' } })
+  chat: { jid: string };
+  @ApiProperty({ example: 'audio' })
+  messageType: string;
+  @ApiProperty({ required: false, example: 'Our new menu' })
+  content?: string;
+  @ApiProperty({ required: false, example: 'https://mmg.whatsapp.net/v/t62.7114-24/…' })
+  mediaUrl?: string;
+  @ApiProperty({ required: false, example: 'audio/ogg; codecs=opus' })
+  mediaMimeType?: string;
+  @ApiProperty({ required: false, example: 48213 })
+  mediaSize?: number;
+  @ApiProperty({ required: false, example: 12 })
+  mediaDuration?: number;
+}
+
+export class SendMediaResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+  @ApiProperty({ example: 'Media message sent successfully' })
+  message: string;
+  @ApiProperty({ example: 'sent', enum: ['sent', 'queued'] })
+  status: 'sent' | 'queued';
+  @ApiProperty({ example: '3EB08FCF27E532F1B0F5' })
+  messageId: string;
+  data: SentMediaDataDto;
+}

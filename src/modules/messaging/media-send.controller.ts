@@ -1,0 +1,272 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Body, Headers, Post, Res } from '@nestjs/common';
+import {
+  type InboundMedia,
+  normalizeRecipient,
+  type OutgoingContent,
+  type OutgoingMedia,
+  toPhoneJid,
+} from '@wharf/whatsapp';
+import type { FastifyReply } from 'fastify';
+
+import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { ValidationFailedError } from '../../common/errors';
+import { ApiErrors } from '../../common/openapi/api-errors.decorator';
+import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import type { Instance } from '../instance/entities/instance.entity';
+import { InstanceNotConnectedError } from '../session/session-errors';
+import {
+  SendMediaDto,
+  SendMediaResponseDto,
+  SendStatusDto,
+  SendStickerDto,
+  STATUS_FONTS,
+} from './dto/send-media.dto';
+import { Message } from './entities/message.entity';
+import {
+  isHttpUrl,
+  MediaConversionError,
+  MediaFetchFailedError,
+  MediaPrepareService,
+  type MediaSource,
+  mediaSourceOf,
+} from './media-prepare.service';
+import {
+  exampleOf,
+  InvalidNumberError,
+  NotImplementedYetError,
+  recipients,
+  SEND_ERRORS,
+  SendDispatcher, SendRoutes } from './send-dispatcher';
+
+/** The status pseudo-chat (API.md §3.2 `POST /api/message/status`). */
+export const STATUS_JID = 'status@broadcast';
+/** Most contacts a status is addressed to (the newest chats first). */
+const MAX_STATUS_RECIPIENTS = 1000;
+
+const MEDIA_ERRORS = [...SEND_ERRORS, MediaFetchFailedError, MediaConversionError];
+const STATUS_ERRORS = MEDIA_ERRORS.filter(
+  (error) => error !== InvalidNumberError && error.name !== 'NumberRequired',
+);
+
+const invalid = (field: string, detail: string) =>
+  new ValidationFailedError(`Invalid request body: ${detail}`, [{ field, message: detail }]);
+
+/**
+ * Media send endpoints of API.md §3.2 — `media`, `sticker` and `status` — on the D14 send path
+ * of {@link SendDispatcher}. The media is downloaded (D12) or decoded and converted in the HTTP
+ * request by {@link MediaPrepareService} before anything is stored, so bad input answers 400
+ * and changes nothing; the prepared bytes are stored with the row until the send resolves.
+ */
+@SendRoutes()
+export class MediaSendController {
+  constructor(
+    private readonly sender: SendDispatcher,
+    private readonly media: MediaPrepareService,
+    private readonly em: EntityManager,
+  ) {}
+
+  @Post('media/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Send an image, video, document or audio',
+    description:
+      'Exactly one of `mediaUrl` (downloaded under D12: public addresses only unless `ALLOW_PRIVATE_TARGETS`, at most 3 redirects, `MEDIA_MAX_BYTES`, 60 s) and `mediaBase64` (a `data:` prefix is accepted). `mimeType` is detected when absent. Audio is sent as a voice note by default (`isVoice`), converted to OGG/Opus, with `data.mediaDuration`. Deprecated aliases (D22): `type`/`mediatype`, `caption`, `mimetype`, `media`.',
+    type: SendMediaResponseDto,
+    example: exampleOf('audio', '', 'Media message sent successfully', undefined, {
+      mediaUrl: 'https://mmg.whatsapp.net/v/t62.7117-24/…',
+      mediaMimeType: 'audio/ogg; codecs=opus',
+      mediaSize: 48213,
+      mediaDuration: 12,
+    }),
+  })
+  @ApiErrors(...MEDIA_ERRORS)
+  async sendMedia(
+    @InstanceParam() instance: Instance,
+    @Body() body: SendMediaDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SendMediaResponseDto> {
+    for (const field of ['replyPrivate', 'mentionAll'] as const)
+      if (body[field]) throw new NotImplementedYetError(field);
+    const mediaType = body.mediaType ?? body.type ?? body.mediatype;
+    if (!mediaType) throw invalid('mediaType', 'mediaType is required');
+    const source = mediaSourceOf(body);
+    const mentions = recipients(() => body.mention?.map((number) => toPhoneJid(number)));
+    this.assertSendable(instance, body.number);
+    const prepared = await this.media.prepareMedia({
+      mediaType,
+      source,
+      caption: body.message ?? body.caption,
+      mimeType: body.mimeType ?? body.mimetype,
+      fileName: body.fileName,
+      isVoice: body.isVoice,
+      duration: body.duration,
+      waveform: body.waveform,
+    });
+    return this.sender.dispatch(instance, body, prepared, {
+      prefer,
+      idempotencyKey,
+      reply,
+      mentions,
+      sent: 'Media message sent successfully',
+      extraData: (row) => mediaData(row, prepared),
+    });
+  }
+
+  @Post('sticker/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Send a sticker',
+    description:
+      '`imageUrl` is a PNG, JPEG or GIF URL (downloaded under D12) or a `data:` base64 URL; it is converted to WebP 512×512 (fit `contain`, transparent background). No `content` in the answer.',
+    type: SendMediaResponseDto,
+    example: exampleOf('sticker', '', 'Sticker sent successfully', undefined, {
+      content: undefined,
+      mediaUrl: 'https://mmg.whatsapp.net/v/t62.15575-24/…',
+      mediaMimeType: 'image/webp',
+      mediaSize: 18342,
+    }),
+  })
+  @ApiErrors(...MEDIA_ERRORS)
+  async sendSticker(
+    @InstanceParam() instance: Instance,
+    @Body() body: SendStickerDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SendMediaResponseDto> {
+    if (body.replyPrivate) throw new NotImplementedYetError('replyPrivate');
+    this.assertSendable(instance, body.number);
+    const source: MediaSource = isHttpUrl(body.imageUrl)
+      ? { url: body.imageUrl.trim() }
+      : { base64: body.imageUrl, field: 'imageUrl' };
+    const webp = await this.media.prepareSticker(source);
+    const content: OutgoingContent = {
+      kind: 'sticker',
+      base64: webp.base64,
+      mimeType: 'image/webp',
+    };
+    return this.sender.dispatch(instance, body, content, {
+      prefer,
+      idempotencyKey,
+      reply,
+      sent: 'Sticker sent successfully',
+      extraData: (row) => {
+        const media = row.payload.media as InboundMedia | undefined;
+        return {
+          content: undefined,
+          ...(media?.url ? { mediaUrl: media.url } : {}),
+          mediaMimeType: 'image/webp',
+          mediaSize: media?.size ?? webp.size,
+        };
+      },
+    });
+  }
+
+  @Post('status/:instance')
+  @Auth('account', 'instance')
+  @OwnsInstance()
+  @ApiSuccess({
+    summary: 'Post a status (story, 24 h)',
+    description:
+      'No `number`: the target is `status@broadcast`, delivered to the contacts the instance has chatted with (newest first, at most 1000). `type` `text` uses `message`, `backgroundColor` and `font`; `image`, `video` and `audio` need `mediaUrl` (downloaded under D12), with `message` as caption.',
+    type: SendMediaResponseDto,
+    example: exampleOf(
+      'text',
+      'We are open on Saturday!',
+      'Status posted successfully',
+      STATUS_JID,
+    ),
+  })
+  @ApiErrors(...STATUS_ERRORS)
+  async sendStatus(
+    @InstanceParam() instance: Instance,
+    @Body() body: SendStatusDto,
+    @Headers('prefer') prefer: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SendMediaResponseDto> {
+    let inner: { kind: 'text'; text: string } | OutgoingMedia;
+    if (body.type === 'text') {
+      if (!body.message?.trim()) throw invalid('message', 'message is required for a text status');
+    } else if (!body.mediaUrl) {
+      throw invalid('mediaUrl', `mediaUrl is required for ${body.type} statuses`);
+    }
+    if (instance.state !== 'connected') throw new InstanceNotConnectedError();
+    if (body.type === 'text') {
+      inner = { kind: 'text', text: body.message! };
+    } else {
+      const url = body.mediaUrl!;
+      inner = await this.media.prepareMedia({
+        mediaType: body.type,
+        source: isHttpUrl(url) ? { url: url.trim() } : { base64: url, field: 'mediaUrl' },
+        caption: body.message,
+        mimeType: body.mimeType,
+        fileName: body.fileName,
+        isVoice: body.isVoice,
+        duration: body.duration,
+        waveform: body.waveform,
+      });
+    }
+    const content: OutgoingContent = {
+      kind: 'status',
+      content: inner,
+      statusJidList: await this.statusRecipients(instance),
+      ...(body.type === 'text' && body.backgroundColor
+        ? { backgroundColor: body.backgroundColor }
+        : {}),
+      ...(body.type === 'text' && body.font ? { font: STATUS_FONTS[body.font] } : {}),
+    };
+    return this.sender.dispatch(instance, body, content, {
+      prefer,
+      idempotencyKey,
+      reply,
+      chatJid: STATUS_JID,
+      sent: 'Status posted successfully',
+      extraData: (row) => (inner.kind === 'media' ? mediaData(row, inner) : {}),
+    });
+  }
+
+  /**
+   * The contacts who receive a status: phone JIDs of the instance's 1:1 chats in its message
+   * store, newest first (WhatsApp delivers a status to the `statusJidList` the sender names).
+   */
+  private async statusRecipients(instance: Instance): Promise<string[]> {
+    const rows = await this.em
+      .fork()
+      .find(
+        Message,
+        { instance: instance.id, chatJid: { $like: '%@s.whatsapp.net' } },
+        { fields: ['chatJid'], orderBy: { timestamp: 'desc' }, limit: 20 * MAX_STATUS_RECIPIENTS },
+      );
+    const own = instance.numberJid;
+    const jids = new Set<string>();
+    for (const row of rows) {
+      if (row.chatJid !== own) jids.add(row.chatJid);
+      if (jids.size >= MAX_STATUS_RECIPIENTS) break;
+    }
+    return [...jids];
+  }
+
+  /** 400 for a bad `number` and 503 when not connected, before any media is downloaded. */
+  private assertSendable(instance: Instance, number: string): void {
+    recipients(() => normalizeRecipient(number));
+    if (instance.state !== 'connected') throw new InstanceNotConnectedError();
+  }
+}
+
+/** `data` additions of a media answer (API.md §3.2): CDN URL, MIME type, size, duration. */
+function mediaData(row: Message, prepared: OutgoingMedia): Record<string, unknown> {
+  const media = row.payload.media as InboundMedia | undefined;
+  const seconds = media?.duration ?? prepared.seconds;
+  return {
+    ...(media?.url ? { mediaUrl: media.url } : {}),
+    mediaMimeType: prepared.mimeType,
+    mediaSize: media?.size ?? Buffer.byteLength(prepared.base64, 'base64'),
+    ...(prepared.mediaType === 'audio' && seconds !== undefined ? { mediaDuration: seconds } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+import type { OutgoingContent } from '@wharf/whatsapp';
+
+/** Row helpers of media sends shared by the send pipeline and the media routes (API.md §3.2, D14). */
+
+/**
+ * The stored `type` of a send (API.md §3.2 `data.messageType`): the content kind, the media
+ * type of a media send (`audio` for voice notes too), and the inner type of a status.
+ */
+export function messageTypeOf(content: OutgoingContent): string {
+  if (content.kind === 'media') return content.mediaType;
+  if (content.kind === 'status')
+    return content.content.kind === 'media' ? content.content.mediaType : 'text';
+  return content.kind;
+}
+
+/**
+ * The file bytes a send carries (media, sticker, or a media status), decoded from the row's
+ * request; `null` for other content or once {@link withoutMediaBytes} has removed them.
+ */
+export function mediaBytesOf(content: OutgoingContent | undefined): Buffer | null {
+  const file =
+    content?.kind === 'status' ? content.content : content;
+  if (!file || (file.kind !== 'media' && file.kind !== 'sticker') || !file.base64) return null;
+  return Buffer.from(file.base64, 'base64');
+}
+
+/**
+ * The stored request of a media send with its bytes removed, as a partial row update — `{}`
+ * when there is nothing to remove. The base64 bytes are kept in the row only until the send is
+ * resolved (sent or failed), so a crash in between loses nothing (D14) and no copy stays after.
+ */
+export function withoutMediaBytes(request: Record<string, unknown> | null | undefined): {
+  request?: Record<string, unknown>;
+} {
+  const content = (request as { content?: OutgoingContent } | null | undefined)?.content;
+  if (!request || !content) return {};
+  if (content.kind === 'media' || content.kind === 'sticker')
+    return { request: { ...request, content: { ...content, base64: '' } } };
+  if (content.kind === 'status' && content.content.kind === 'media')
+    return {
+      request: {
+        ...request,
+        content: { ...content, content: { ...content.content, base64: '' } },
+      },
+    };
+  return {};
+}

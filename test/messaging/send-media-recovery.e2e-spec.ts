@@ -1,0 +1,109 @@
+import sharp from 'sharp';
+
+import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { Api } from '../support/http';
+import { type LinkedInstance, startLinkedInstance, waitForState } from '../support/sessions';
+import { waitUntil } from '../support/wait';
+import { startWharf, type WharfHandle } from '../support/wharf';
+
+/**
+ * D14 with media: the prepared bytes of an accepted send are stored with its row, so a process
+ * killed between "accepted" and "sent" loses nothing — the successor sends the same bytes.
+ */
+describe('media sends survive a crash between accept and send (D14)', () => {
+  let linked: LinkedInstance;
+  let successor: WharfHandle | undefined;
+  const dan = { number: '5511911300001', jid: '5511911300001@s.whatsapp.net' };
+
+  beforeAll(async () => {
+    linked = await startLinkedInstance('crash', '5511911300000', [
+      { number: dan.number, name: 'Dan' },
+    ]);
+  });
+  afterAll(async () => {
+    await successor?.close();
+    await linked?.close();
+  });
+
+  const row = async (wharf: WharfHandle, messageId: string) =>
+    (await wharf.orm()).em
+      .fork()
+      .findOneOrFail(
+        Message,
+        { instance: linked.instanceId, messageId },
+        { populate: ['request'] },
+      );
+
+  it('sends a queued image after SIGKILL and a restart, with the bytes it accepted', async () => {
+    const { api, ta, wharf, sandbox } = linked;
+    // One send per minute: the first goes out, the second waits in the pacing gap (`sending`),
+    // the third waits behind it in the instance's lane (`pending`).
+    const settings = await api.post('/api/instance/settings/crash', {
+      token: ta,
+      body: { sendRatePerMinute: 1 },
+    });
+    expect(settings.status).toBe(200);
+    const first = await api.post('/api/message/text/crash', {
+      token: ta,
+      body: { number: dan.number, message: 'first' },
+    });
+    expect(first.body.status).toBe('sent');
+    const png = (color: number) =>
+      sharp({
+        create: { width: 16, height: 16, channels: 3, background: { r: color, g: 0, b: 0 } },
+      })
+        .png()
+        .toBuffer();
+    const [second, third] = [await png(10), await png(250)];
+    const async = { Prefer: 'respond-async' };
+    const interrupted = await api.post('/api/message/media/crash', {
+      token: ta,
+      headers: async,
+      body: { number: dan.number, mediaType: 'image', mediaBase64: second.toString('base64') },
+    });
+    const queued = await api.post('/api/message/media/crash', {
+      token: ta,
+      headers: async,
+      body: {
+        number: dan.number,
+        mediaType: 'image',
+        mediaBase64: third.toString('base64'),
+        message: 'after the crash',
+      },
+    });
+    expect([interrupted.status, queued.status]).toEqual([202, 202]);
+    expect(queued.body.data).toMatchObject({ messageType: 'image', mediaMimeType: 'image/png' });
+    await waitUntil('the second send to wait in the pacing gap', async () => {
+      return (await row(wharf, interrupted.body.messageId)).status === 'sending';
+    });
+    const stored = await row(wharf, queued.body.messageId);
+    expect(stored.status).toBe('pending');
+    expect(Buffer.from((stored.request as any).content.base64, 'base64')).toEqual(third);
+
+    await wharf.kill();
+    // Same database, Redis prefix, keys and data directory; a new port.
+    const env = Object.fromEntries(Object.entries(wharf.env).filter(([name]) => name !== 'PORT'));
+    successor = await startWharf({ env, db: wharf.db });
+    const api2 = new Api(successor.url);
+    await waitForState(api2, ta, 'crash', 'connected', 30_000);
+
+    await waitUntil(
+      'the queued image on the phone',
+      () => sandbox.messages(dan.number).messages.some((m) => m.id === queued.body.messageId),
+      30_000,
+    );
+    const onPhone = sandbox
+      .messages(dan.number)
+      .messages.find((m) => m.id === queued.body.messageId)!;
+    expect(onPhone).toMatchObject({ type: 'image', caption: 'after the crash' });
+    const bytes = Buffer.from((await sandbox.media(dan.number, onPhone.id)).base64, 'base64');
+    expect(bytes).toEqual(third);
+    const sent = await row(successor, queued.body.messageId);
+    expect(sent.status).not.toMatch(/pending|sending|failed/);
+    expect((sent.request as any).content.base64).toBe('');
+    // The send interrupted mid-way fails loudly (never sent twice), and its bytes are dropped too.
+    const failed = await row(successor, interrupted.body.messageId);
+    expect(failed.status).toBe('failed');
+    expect((failed.request as any).content.base64).toBe('');
+  });
+});
