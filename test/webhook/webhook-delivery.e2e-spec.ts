@@ -371,7 +371,9 @@ describe('webhook delivery (D6, D7)', () => {
       value('wharf_webhook_attempts_total{outcome="succeeded"}'),
     );
     expect(value('wharf_webhook_attempt_duration_seconds_count')).toBeGreaterThan(0);
-    expect(value('wharf_queue_jobs{queue="webhook-delivery",state="waiting"}')).toBeGreaterThanOrEqual(0);
+    expect(
+      value('wharf_queue_jobs{queue="webhook-delivery",state="waiting"}'),
+    ).toBeGreaterThanOrEqual(0);
     expect(value('wharf_queue_jobs{queue="outbound",state="active"}')).toBeGreaterThanOrEqual(0);
     // `sales` was connected to the sandbox by the first test and waits for its QR to be scanned.
     expect(res.text).toMatch(/^wharf_sessions\{state="[a-z_]+"\} [1-9]/m);

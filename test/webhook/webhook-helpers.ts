@@ -176,6 +176,8 @@ export function publishEvents(wharf: WharfHandle, spec: PublishSpec): Publisher 
 export interface PrivateRedis {
   url: string;
   flushAll(): Promise<void>;
+  /** Runs one redis-cli command; resolves with its raw output. */
+  command(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -196,6 +198,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     flushAll: async () => {
       await cli('FLUSHALL');
     },
+    command: async (...args) => (await cli(...args)).stdout,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -285,12 +285,53 @@ describe('webhook delivery under failure (D6 no loss)', () => {
     );
     const orphans = ids.length - (await em.count(WebhookDelivery, { eventId: { $in: ids } }));
     const killedAt = Date.now();
-    await untilAllArrive('every stored event to arrive', instances, () => hook.ids().size === ids.length);
+    await untilAllArrive(
+      'every stored event to arrive',
+      instances,
+      () => hook.ids().size === ids.length,
+    );
     expect([...hook.ids().keys()].sort()).toEqual([...ids].sort());
     expectStableIds(hook);
     figures.push(
       `publisher killed: ${ids.length} events stored, ${orphans} of them without deliveries at the kill; all delivered ${Date.now() - killedAt} ms later`,
     );
+  });
+
+  it('re-queues a delivery whose job Redis kept only as a fragment (data lost between pop and lock)', async () => {
+    // The race behind a lost FLUSHALL delivery: a worker pops a job id, Redis loses its data,
+    // then Bull's moveToActive recreates the job hash with nothing but `processedOn`. That hash
+    // is in no list and blocks a new add of the same job id. Reproduced here deterministically.
+    const { hook, instances } = await setup('fragment');
+    hook.reply = () => ({ status: 200, delayMs: 5 });
+    await wharf.kill();
+    const count = 6;
+    const ids = await publishEvents(wharf, { instances, count, expectedDeliveries: count }).done;
+    const orm = await wharf.orm();
+    const rows = await orm.em
+      .fork()
+      .find(WebhookDelivery, { eventId: { $in: ids } }, { fields: ['id', 'attempts', 'status'] });
+    expect(rows).toHaveLength(count);
+    const queueKey = `${wharf.redisPrefix}bull:webhook-delivery`;
+    for (const row of rows) {
+      expect([row.status, row.attempts]).toEqual(['pending', 0]);
+      const jobId = `${row.id}.1`;
+      expect(await redis.command('LREM', `${queueKey}:wait`, '0', jobId)).toContain('1');
+      await redis.command('DEL', `${queueKey}:${jobId}`);
+      await redis.command('HSET', `${queueKey}:${jobId}`, 'processedOn', String(Date.now()));
+    }
+    await restart();
+    await untilAllArrive(
+      'every fragment-blocked event to arrive',
+      instances,
+      () => ids.every((id) => hook.ids().has(id)),
+      60_000,
+    );
+    expect(hook.ids().size).toBe(count);
+    for (const row of rows) {
+      expect(await redis.command('HEXISTS', `${queueKey}:${row.id}.1`, 'processedOn')).toContain(
+        '0',
+      );
+    }
   });
 
   it('re-queues on start-up what Redis lost while Wharf was down (SIGKILL + FLUSHALL + restart)', async () => {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import Bull, { type Job, type Queue } from 'bull';
 
 import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
+import { holdsWholeJob } from '../../common/redis/bull-fragments';
 import type { AllConfig } from '../../config';
 
 /** Base name of the outbound queues; each session owner has `outbound:<ownerId>` (D14, D20). */
@@ -53,6 +54,20 @@ export class OutboundQueue implements OnApplicationShutdown {
   /** Adds a send to the queue of `ownerId`; resolves with the job (to await its outcome). */
   async add(ownerId: string, data: OutboundJobData): Promise<Job<OutboundJobData>> {
     return this.queueOf(ownerId).add(data, { jobId: data.rowId });
+  }
+
+  /**
+   * Adds a send again after a restart or takeover (D14 recovery). Unlike `add`, it first deletes a
+   * fragment of the job a Redis data loss may have left under the same id, which would otherwise
+   * swallow the add (see `holdsWholeJob`).
+   */
+  async requeue(ownerId: string, data: OutboundJobData): Promise<void> {
+    await holdsWholeJob(
+      this.queueOf(ownerId),
+      data.rowId,
+      (kept) => typeof kept?.rowId === 'string',
+    );
+    await this.add(ownerId, data);
   }
 
   /** Starts consuming this process's queue with `concurrency` jobs at once (lanes keep order). */

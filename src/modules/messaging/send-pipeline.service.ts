@@ -222,6 +222,8 @@ export class SendPipelineService implements OnApplicationBootstrap {
 
   /** Consumer: runs each job in its instance's lane, in queue order. */
   private process(job: Job<OutboundJobData>): Promise<void> {
+    // A job fragment left by a Redis data loss carries no data (see holdsWholeJob).
+    if (typeof job.data.rowId !== 'string') return Promise.resolve();
     return this.lanes.run(job.data.instanceId, () => this.deliver(job.data));
   }
 
@@ -492,7 +494,7 @@ export class SendPipelineService implements OnApplicationBootstrap {
           this.outcomeRecorded(row.id);
           await this.publishStatus(instance, row, 'server_error');
         } else {
-          await this.queue.add(this.leases.ownerId, { rowId: row.id, instanceId });
+          await this.queue.requeue(this.leases.ownerId, { rowId: row.id, instanceId });
         }
       }
       if (rows.length)

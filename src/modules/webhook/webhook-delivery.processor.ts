@@ -64,6 +64,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
 
   /** Makes attempt `job.attempt` of a delivery; stale or duplicated jobs do nothing. */
   async handle(job: DeliveryJobData): Promise<void> {
+    // A job fragment left by a Redis data loss carries no data (see WebhookDeliveryQueue.has).
+    if (typeof job.deliveryId !== 'string') return;
     const em = this.em.fork();
     const delivery = await em.findOne(WebhookDelivery, job.deliveryId, {
       populate: ['webhook', 'instance'],

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 
 import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
+import { holdsWholeJob } from '../../common/redis/bull-fragments';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
 
 /** Data of a delivery job: ids only (CONVENTIONS.md §8). */
@@ -48,9 +49,17 @@ export class WebhookDeliveryQueue {
     );
   }
 
-  /** Whether the job of that attempt is in Redis (waiting, delayed, active or paused). */
-  async has(deliveryId: string, attempt: number): Promise<boolean> {
-    return (await this.queue.getJob(deliveryJobId(deliveryId, attempt))) !== null;
+  /**
+   * Whether the job of that attempt is in Redis (waiting, delayed, active or paused); a fragment
+   * left by a Redis data loss is deleted and counts as absent (see `holdsWholeJob`), so the
+   * sweeper queues the attempt again.
+   */
+  has(deliveryId: string, attempt: number): Promise<boolean> {
+    return holdsWholeJob(
+      this.queue,
+      deliveryJobId(deliveryId, attempt),
+      (data) => typeof data?.deliveryId === 'string',
+    );
   }
 
   /** Starts this process's worker with `concurrency` parallel jobs. */
