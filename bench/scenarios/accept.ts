@@ -7,14 +7,14 @@
  * at half the peak rate.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import autocannon from 'autocannon';
 
 import { startTestSandbox } from '../../test/support/sessions';
 import { forkTs, nextMessage } from '../support/child';
-import { summariseProfile } from '../support/cpuprofile';
+import { profileArgs, reportProfile } from '../support/cpuprofile';
 import {
   newResult,
   printTable,
@@ -104,18 +104,11 @@ export async function runAccept(options: BenchOptions): Promise<ScenarioResult> 
     profile: options.profile,
   });
   const profileDir = join(RESULTS_DIR, 'profiles');
-  if (options.profile) {
-    rmSync(profileDir, { recursive: true, force: true });
-    mkdirSync(profileDir, { recursive: true });
-  }
+  const nodeArgs = profileArgs(profileDir, options.profile);
   const sandbox = await startTestSandbox();
   const target = phoneNumber(39, 0);
   sandbox.createPhone(target, 'Target');
-  const wharf = await startBenchWharf(
-    sandbox,
-    { RATE_LIMIT_PER_MINUTE: '1000000' },
-    { nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
-  );
+  const wharf = await startBenchWharf(sandbox, { RATE_LIMIT_PER_MINUTE: '1000000' }, { nodeArgs });
   let wharfStopped = false;
   let floor: ChildProcess | undefined;
   try {
@@ -194,19 +187,7 @@ export async function runAccept(options: BenchOptions): Promise<ScenarioResult> 
     floor.kill();
     await stopWharf(wharf, options.profile);
     wharfStopped = true;
-    if (options.profile) {
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) {
-        const summary = summariseProfile(join(profileDir, file), 25);
-        result.figures.profile = { file: join(profileDir, file), ...summary };
-        printTable('accept: Wharf CPU profile, top functions by self time', summary.functions);
-        printTable('accept: Wharf CPU profile, self time by package', summary.packages);
-        printTable(
-          'accept: Wharf CPU profile, inclusive time of Wharf functions',
-          summary.wharfInclusive,
-        );
-      }
-    }
+    if (options.profile) reportProfile('accept', profileDir, result.figures, printTable);
     printTargets(result);
     return result;
   } finally {

@@ -3,12 +3,28 @@
  * Wharf (one linked instance, `Prefer: respond-async`) against a bare Baileys socket sending the
  * same texts to the same phone through the same sandbox. Target (issue 6): ratio ≥ 0.8.
  */
+import { join } from 'node:path';
+
 import { Api } from '../../test/support/http';
 import { startTestSandbox } from '../../test/support/sessions';
 import { waitUntil } from '../../test/support/wait';
 import { BaileysFloor } from '../support/child';
-import { newResult, printTable, printTargets, ratio, type ScenarioResult } from '../support/report';
-import { linkInstances, phoneNumber, startBenchWharf, TEST_DIALECT } from '../support/wharf';
+import { profileArgs, reportProfile } from '../support/cpuprofile';
+import {
+  newResult,
+  printTable,
+  printTargets,
+  ratio,
+  RESULTS_DIR,
+  type ScenarioResult,
+} from '../support/report';
+import {
+  linkInstances,
+  phoneNumber,
+  startBenchWharf,
+  stopWharf,
+  TEST_DIALECT,
+} from '../support/wharf';
 import type { BenchOptions } from './options';
 
 export async function runSend(options: BenchOptions): Promise<ScenarioResult> {
@@ -19,7 +35,13 @@ export async function runSend(options: BenchOptions): Promise<ScenarioResult> {
   sandbox.createPhone(target, 'Target');
   const received = (prefix: string) =>
     sandbox.messages(target).messages.filter((m) => m.text?.startsWith(prefix)).length;
-  const wharf = await startBenchWharf(sandbox);
+  const profileDir = join(RESULTS_DIR, 'profiles-send');
+  const wharf = await startBenchWharf(
+    sandbox,
+    {},
+    { nodeArgs: profileArgs(profileDir, options.profile) },
+  );
+  let wharfStopped = false;
   let floor: BaileysFloor | undefined;
   try {
     const { instances } = await linkInstances(wharf, sandbox, 1, { series: 20 });
@@ -98,11 +120,18 @@ export async function runSend(options: BenchOptions): Promise<ScenarioResult> {
       },
       { side: 'ratio', 'msgs/s': result.ratios.wharfOverFloor },
     ]);
+    if (options.profile) {
+      await floor.close();
+      floor = undefined;
+      await stopWharf(wharf, false);
+      wharfStopped = true;
+      reportProfile('send', profileDir, result.figures, printTable);
+    }
     printTargets(result);
     return result;
   } finally {
     await floor?.close();
-    await wharf.close();
+    if (!wharfStopped) await wharf.close();
     await sandbox.close();
   }
 }

@@ -2,7 +2,8 @@
  * Summarises a V8 `.cpuprofile` (written by `node --cpu-prof`): self time per function and per
  * package, so RESULTS.md can say what the hot path spends its time on.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -107,4 +108,39 @@ if (require.main === module) {
   const file = process.argv[2];
   if (!file) throw new Error('usage: cpuprofile.ts <file.cpuprofile>');
   process.stdout.write(`${JSON.stringify(summariseProfile(file, 30), null, 2)}\n`);
+}
+
+/**
+ * Prepares `<results>/profiles/<scenario>/` for a `--profile` run and returns the Node options
+ * that make Wharf write its `.cpuprofile` there on exit (`[]` without `--profile`).
+ */
+export function profileArgs(dir: string, enabled: boolean): string[] {
+  if (!enabled) return [];
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/**
+ * After Wharf has exited: summarises the profile it wrote to `dir` into `figures.profile` and
+ * prints the three tables (top functions, packages, Wharf's inclusive time). No-op without one.
+ */
+export function reportProfile(
+  scenario: string,
+  dir: string,
+  figures: Record<string, unknown>,
+  printTable: (title: string, items: object[]) => unknown,
+): void {
+  const file = existsSync(dir)
+    ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
+    : undefined;
+  if (!file) return;
+  const summary = summariseProfile(join(dir, file), 25);
+  figures.profile = { file: join(dir, file), ...summary };
+  printTable(`${scenario}: Wharf CPU profile, top functions by self time`, summary.functions);
+  printTable(`${scenario}: Wharf CPU profile, self time by package`, summary.packages);
+  printTable(
+    `${scenario}: Wharf CPU profile, inclusive time of Wharf functions`,
+    summary.wharfInclusive,
+  );
 }

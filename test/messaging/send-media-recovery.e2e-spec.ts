@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 
 import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { InstanceSettings } from '../../src/modules/settings/entities/instance-settings.entity';
 import { Api } from '../support/http';
 import { type LinkedInstance, startLinkedInstance, waitForState } from '../support/sessions';
 import { waitUntil } from '../support/wait';
@@ -8,7 +9,8 @@ import { startWharf, type WharfHandle } from '../support/wharf';
 
 /**
  * D14 with media: the prepared bytes of an accepted send are stored with its row, so a process
- * killed between "accepted" and "sent" loses nothing — the successor sends the same bytes.
+ * killed between "accepted" and "sent" loses nothing — the successor sends the same bytes. A send
+ * waiting for its `sendRatePerMinute` slot has not been claimed yet, so it is sent too.
  */
 describe('media sends survive a crash between accept and send (D14)', () => {
   let linked: LinkedInstance;
@@ -34,10 +36,10 @@ describe('media sends survive a crash between accept and send (D14)', () => {
         { populate: ['request'] },
       );
 
-  it('sends a queued image after SIGKILL and a restart, with the bytes it accepted', async () => {
+  it('sends queued images after SIGKILL and a restart, with the bytes it accepted', async () => {
     const { api, ta, wharf, sandbox } = linked;
-    // One send per minute: the first goes out, the second waits in the pacing gap (`sending`),
-    // the third waits behind it in the instance's lane (`pending`).
+    // One send per minute: the first goes out, the second waits in the pacing gap, the third
+    // behind it in the instance's lane; both are still `pending` (pacing comes before the claim).
     const settings = await api.post('/api/instance/settings/crash', {
       token: ta,
       body: { sendRatePerMinute: 1 },
@@ -73,37 +75,47 @@ describe('media sends survive a crash between accept and send (D14)', () => {
     });
     expect([interrupted.status, queued.status]).toEqual([202, 202]);
     expect(queued.body.data).toMatchObject({ messageType: 'image', mediaMimeType: 'image/png' });
-    await waitUntil('the second send to wait in the pacing gap', async () => {
-      return (await row(wharf, interrupted.body.messageId)).status === 'sending';
-    });
+    // Give the lane time to reach the pacing wait of the second send.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await row(wharf, interrupted.body.messageId)).status).toBe('pending');
     const stored = await row(wharf, queued.body.messageId);
     expect(stored.status).toBe('pending');
     expect(Buffer.from((stored.request as any).content.base64, 'base64')).toEqual(third);
 
     await wharf.kill();
+    // The successor would pace too (a minute between the two): lift the rate while it is down.
+    await (
+      await wharf.orm()
+    ).em
+      .fork()
+      .nativeUpdate(InstanceSettings, { instance: linked.instanceId }, { sendRatePerMinute: 0 });
     // Same database, Redis prefix, keys and data directory; a new port.
     const env = Object.fromEntries(Object.entries(wharf.env).filter(([name]) => name !== 'PORT'));
     successor = await startWharf({ env, db: wharf.db });
     const api2 = new Api(successor.url);
     await waitForState(api2, ta, 'crash', 'connected', 30_000);
 
+    const ids = [interrupted.body.messageId as string, queued.body.messageId as string];
     await waitUntil(
-      'the queued image on the phone',
-      () => sandbox.messages(dan.number).messages.some((m) => m.id === queued.body.messageId),
+      'both queued images on the phone',
+      () => ids.every((id) => sandbox.messages(dan.number).messages.some((m) => m.id === id)),
       30_000,
     );
-    const onPhone = sandbox
-      .messages(dan.number)
-      .messages.find((m) => m.id === queued.body.messageId)!;
-    expect(onPhone).toMatchObject({ type: 'image', caption: 'after the crash' });
-    const bytes = Buffer.from((await sandbox.media(dan.number, onPhone.id)).base64, 'base64');
-    expect(bytes).toEqual(third);
-    const sent = await row(successor, queued.body.messageId);
-    expect(sent.status).not.toMatch(/pending|sending|failed/);
-    expect((sent.request as any).content.base64).toBe('');
-    // The send interrupted mid-way fails loudly (never sent twice), and its bytes are dropped too.
-    const failed = await row(successor, interrupted.body.messageId);
-    expect(failed.status).toBe('failed');
-    expect((failed.request as any).content.base64).toBe('');
+    const received = sandbox.messages(dan.number).messages.filter((m) => ids.includes(m.id));
+    // Each once, in the order accepted, with the bytes accepted.
+    expect(received.map((m) => m.id)).toEqual(ids);
+    expect(received[1]).toMatchObject({ type: 'image', caption: 'after the crash' });
+    for (const [m, png] of [
+      [received[0], second],
+      [received[1], third],
+    ] as const) {
+      const bytes = Buffer.from((await sandbox.media(dan.number, m.id)).base64, 'base64');
+      expect(bytes).toEqual(png);
+    }
+    for (const id of ids) {
+      const sent = await row(successor, id);
+      expect(sent.status).not.toMatch(/pending|sending|failed/);
+      expect((sent.request as any).content.base64).toBe('');
+    }
   });
 });

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { EntityManager } from '@mikro-orm/core';
-import { HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  HttpStatus,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import {
   type InboundMedia,
   type InboundMessage,
@@ -94,13 +101,15 @@ export class SendFailedError extends DomainError {
  * queued again and `sending` rows fail with a reason, so nothing is dropped or sent twice.
  */
 @Injectable()
-export class SendPipelineService implements OnApplicationBootstrap {
+export class SendPipelineService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SendPipelineService.name);
   private readonly lanes = new KeyedMutex();
   private readonly lastSendAt = new Map<string, number>();
   private readonly disconnectedSince = new Map<string, number>();
   /** Synchronous sends waiting in this process, woken when their row gets an outcome here. */
   private readonly outcomeWaiters = new Map<string, Set<() => void>>();
+  /** Aborted when the process begins to stop: cuts short the waits of queued sends. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly em: EntityManager,
@@ -187,10 +196,11 @@ export class SendPipelineService implements OnApplicationBootstrap {
         const row = await this.em.fork().findOneOrFail(Message, { id: rowId });
         if (row.status === 'failed') throw new SendFailedError(row.error ?? 'unknown error');
         if (row.statusTimes.sent || SENT_OR_LATER.has(row.status)) return row;
-        if (Date.now() > deadline) return row;
+        // Past the wait, or stopping (the send stays queued for the next owner): 202 `queued`.
+        if (Date.now() > deadline || this.stopping.signal.aborted) return row;
         await Promise.race([
           next.signal,
-          new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS)),
+          sleep(OUTCOME_POLL_MS, undefined, { signal: this.stopping.signal }).catch(() => {}),
         ]);
       } finally {
         next.cancel();
@@ -220,6 +230,16 @@ export class SendPipelineService implements OnApplicationBootstrap {
     for (const wake of this.outcomeWaiters.get(rowId) ?? []) wake();
   }
 
+  /**
+   * Graceful stop (before any module closes): sends still waiting for their instance's socket
+   * or for their `sendRatePerMinute` slot stop waiting and stay `pending` — never handed to the
+   * engine, so the next owner sends them (D14 recovery) instead of this process holding the
+   * shutdown for up to a minute (the 25 s guard of main.ts would then exit with 1).
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping.abort();
+  }
+
   /** Consumer: runs each job in its instance's lane, in queue order. */
   private process(job: Job<OutboundJobData>): Promise<void> {
     // A job fragment left by a Redis data loss carries no data (see holdsWholeJob).
@@ -231,6 +251,10 @@ export class SendPipelineService implements OnApplicationBootstrap {
     // Recovered sends can run before the socket is back (restart, takeover): wait while the row
     // is still `pending`, so a crash meanwhile re-queues it instead of failing it.
     await this.connectedSession(instanceId).catch(() => undefined);
+    // D14 pacing before the claim: a send waiting for its slot is still `pending`, so a stop or
+    // a crash meanwhile hands it to the next owner instead of failing it as interrupted.
+    await this.pace(instanceId);
+    if (this.stopping.signal.aborted) return; // left `pending` for the next owner
     const em = this.em.fork();
     const claimed = await em.nativeUpdate(
       Message,
@@ -246,7 +270,6 @@ export class SendPipelineService implements OnApplicationBootstrap {
     try {
       const session = await this.connectedSession(instanceId);
       ownJid = session.me ? toUserJid(session.me.jid) : null;
-      await this.pace(instanceId);
       const request = row.request as unknown as SendRequest;
       if (request.delaySeconds) {
         // D14: "typing…" (or "recording…" before a voice note) for `delay` seconds; best effort.
@@ -254,8 +277,15 @@ export class SendPipelineService implements OnApplicationBootstrap {
         await session
           .sendChatPresence(row.chatJid, voice ? 'recording' : 'composing')
           .catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, request.delaySeconds! * 1000));
+        const cut = await sleep(request.delaySeconds * 1000, false, {
+          signal: this.stopping.signal,
+        }).catch(() => true);
         await session.sendChatPresence(row.chatJid, 'paused').catch(() => undefined);
+        if (cut) {
+          // Stopping before the engine saw it: back to `pending`, so the next owner sends it.
+          await em.nativeUpdate(Message, { id: row.id, status: 'sending' }, { status: 'pending' });
+          return;
+        }
       }
       const quoted = row.quotedId
         ? ((
@@ -354,7 +384,8 @@ export class SendPipelineService implements OnApplicationBootstrap {
       // quickly instead of holding every queued send for the full wait.
       const since = this.disconnectedSince.get(instanceId) ?? Date.now();
       this.disconnectedSince.set(instanceId, since);
-      if (Date.now() - since > RECONNECT_WAIT_MS) throw new InstanceNotConnectedError();
+      if (Date.now() - since > RECONNECT_WAIT_MS || this.stopping.signal.aborted)
+        throw new InstanceNotConnectedError();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -364,7 +395,8 @@ export class SendPipelineService implements OnApplicationBootstrap {
     const { sendRatePerMinute } = await this.settings.get({ id: instanceId });
     if (sendRatePerMinute > 0) {
       const wait = (this.lastSendAt.get(instanceId) ?? 0) + 60_000 / sendRatePerMinute - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Cut short by a stop: the caller then leaves the send `pending`.
+      if (wait > 0) await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => {});
     }
     this.lastSendAt.set(instanceId, Date.now());
   }
