@@ -49,6 +49,19 @@ export async function createApp(): Promise<NestFastifyApplication> {
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   registerJsonBodyParser(fastify);
+  // Graceful stop: a request still being answered when the server begins to close (a synchronous
+  // send released by the stop, for one) would leave its keep-alive connection open afterwards, and
+  // the close would wait for Fastify's 72 s keep-alive timeout — past main.ts's 25 s guard.
+  // Answers sent from then on carry `Connection: close`, so Node closes their sockets.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('Connection', 'close');
+    done(null, payload);
+  });
 
   const origins = app.get(ConfigService<AllConfig, true>).get('app.corsOrigins', { infer: true });
   app.enableCors({
