@@ -16,6 +16,11 @@ export interface OutboundJobData {
   instanceId: string;
 }
 
+/** Whether job data is a whole send job, not the empty data of a fragment (see `holdsWholeJob`). */
+export const isOutboundJob = (
+  data: Partial<OutboundJobData> | undefined,
+): data is OutboundJobData => typeof data?.rowId === 'string';
+
 export type OutboundHandler = (job: Job<OutboundJobData>) => Promise<void>;
 
 /**
@@ -62,11 +67,7 @@ export class OutboundQueue implements OnApplicationShutdown {
    * swallow the add (see `holdsWholeJob`).
    */
   async requeue(ownerId: string, data: OutboundJobData): Promise<void> {
-    await holdsWholeJob(
-      this.queueOf(ownerId),
-      data.rowId,
-      (kept) => typeof kept?.rowId === 'string',
-    );
+    await holdsWholeJob(this.queueOf(ownerId), data.rowId, isOutboundJob);
     await this.add(ownerId, data);
   }
 

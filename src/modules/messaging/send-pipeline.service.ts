@@ -34,7 +34,7 @@ import { HeaderMediaService } from './header-media.service';
 import { LinkPreviewService } from './link-preview.service';
 import { toExchangeData } from './message-event.mapper';
 import { MessageStatusLock } from './message-status.lock';
-import { type OutboundJobData, OutboundQueue } from './outbound.queue';
+import { isOutboundJob, type OutboundJobData, OutboundQueue } from './outbound.queue';
 import { mediaBytesOf, messageTypeOf, withoutMediaBytes } from './outgoing-content';
 
 export class IdempotencyConflictError extends fixedError(
@@ -243,7 +243,7 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
   /** Consumer: runs each job in its instance's lane, in queue order. */
   private process(job: Job<OutboundJobData>): Promise<void> {
     // A job fragment left by a Redis data loss carries no data (see holdsWholeJob).
-    if (typeof job.data.rowId !== 'string') return Promise.resolve();
+    if (!isOutboundJob(job.data)) return Promise.resolve();
     return this.lanes.run(job.data.instanceId, () => this.deliver(job.data));
   }
 
@@ -314,22 +314,7 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
       });
     } catch (error) {
       const reason = error instanceof DomainError ? error.message : (error as Error).message;
-      await this.statusLock.run(instanceId, async () => {
-        const current = await this.em.fork().findOneOrFail(Message, { id: row.id });
-        await em.nativeUpdate(
-          Message,
-          { id: row.id },
-          {
-            status: 'failed',
-            error: reason,
-            statusTimes: { ...current.statusTimes, failed: new Date().toISOString() },
-            ...withoutMediaBytes(row.request),
-          },
-        );
-      });
-      row.error = reason;
-      this.outcomeRecorded(row.id);
-      await this.publishStatus(instance, row, 'server_error');
+      await this.failSend(instance, row, reason);
       return;
     }
     this.logger.debug(`Send ${row.messageId}: accepted by the engine`);
@@ -365,6 +350,33 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
     });
     this.outcomeRecorded(row.id);
     await this.publishSent(instance, row);
+  }
+
+  /**
+   * Records a send as failed (D14 "fails loudly"): status, reason and time, its media bytes
+   * dropped (under the status lock, so a receipt written meanwhile keeps its time); then wakes
+   * this process's synchronous waiters and publishes `message.status` `server_error`.
+   * `row.request` must be loaded.
+   */
+  private async failSend(instance: Instance, row: Message, reason: string): Promise<void> {
+    await this.statusLock.run(instance.id, async () => {
+      const em = this.em.fork();
+      const current = await em.findOneOrFail(Message, { id: row.id });
+      await em.nativeUpdate(
+        Message,
+        { id: row.id },
+        {
+          status: 'failed',
+          error: reason,
+          statusTimes: { ...current.statusTimes, failed: new Date().toISOString() },
+          ...withoutMediaBytes(row.request),
+        },
+      );
+    });
+    row.status = 'failed';
+    row.error = reason;
+    this.outcomeRecorded(row.id);
+    await this.publishStatus(instance, row, 'server_error');
   }
 
   /**
@@ -516,15 +528,12 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
       if (!instance) return;
       for (const row of rows) {
         if (row.status === 'sending') {
-          row.status = 'failed';
-          row.error =
-            'Interrupted while sending (the process stopped); not retried to avoid a duplicate';
-          row.statusTimes = { ...row.statusTimes, failed: new Date().toISOString() };
           await em.populate(row, ['request']);
-          Object.assign(row, withoutMediaBytes(row.request));
-          await em.flush();
-          this.outcomeRecorded(row.id);
-          await this.publishStatus(instance, row, 'server_error');
+          await this.failSend(
+            instance,
+            row,
+            'Interrupted while sending (the process stopped); not retried to avoid a duplicate',
+          );
         } else {
           await this.queue.requeue(this.leases.ownerId, { rowId: row.id, instanceId });
         }

@@ -19,7 +19,11 @@ import {
 import { nextRetry, parseRetryAfter } from './retry-schedule';
 import { WebhookMetrics } from './webhook.metrics';
 import { WebhookService } from './webhook.service';
-import { type DeliveryJobData, WebhookDeliveryQueue } from './webhook-delivery.queue';
+import {
+  type DeliveryJobData,
+  isDeliveryJob,
+  WebhookDeliveryQueue,
+} from './webhook-delivery.queue';
 import { WebhookHttpClient, type WebhookHttpResult } from './webhook-http.client';
 import { signatureHeader } from './webhook-signature';
 import { deliveryUrl } from './webhook-url';
@@ -65,7 +69,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap {
   /** Makes attempt `job.attempt` of a delivery; stale or duplicated jobs do nothing. */
   async handle(job: DeliveryJobData): Promise<void> {
     // A job fragment left by a Redis data loss carries no data (see WebhookDeliveryQueue.has).
-    if (typeof job.deliveryId !== 'string') return;
+    if (!isDeliveryJob(job)) return;
     const em = this.em.fork();
     const delivery = await em.findOne(WebhookDelivery, job.deliveryId, {
       populate: ['webhook', 'instance'],

@@ -13,6 +13,11 @@ export interface DeliveryJobData {
   attempt: number;
 }
 
+/** Whether job data is a whole delivery job, not the empty data of a fragment (see `holdsWholeJob`). */
+export const isDeliveryJob = (
+  data: Partial<DeliveryJobData> | undefined,
+): data is DeliveryJobData => typeof data?.deliveryId === 'string';
+
 /** Job id of one attempt: adding the same attempt twice keeps one job (Bull dedupes by id). */
 export const deliveryJobId = (deliveryId: string, attempt: number) => `${deliveryId}.${attempt}`;
 
@@ -55,11 +60,7 @@ export class WebhookDeliveryQueue {
    * sweeper queues the attempt again.
    */
   has(deliveryId: string, attempt: number): Promise<boolean> {
-    return holdsWholeJob(
-      this.queue,
-      deliveryJobId(deliveryId, attempt),
-      (data) => typeof data?.deliveryId === 'string',
-    );
+    return holdsWholeJob(this.queue, deliveryJobId(deliveryId, attempt), isDeliveryJob);
   }
 
   /** Starts this process's worker with `concurrency` parallel jobs. */
