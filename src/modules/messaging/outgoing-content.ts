@@ -13,15 +13,21 @@ export function messageTypeOf(content: OutgoingContent): string {
   return content.kind;
 }
 
+/** The file a send carries: the media or sticker itself, or a status's media; `null` otherwise. */
+function fileOf(
+  content: OutgoingContent | undefined,
+): Extract<OutgoingContent, { kind: 'media' | 'sticker' }> | null {
+  const file = content?.kind === 'status' ? content.content : content;
+  return file?.kind === 'media' || file?.kind === 'sticker' ? file : null;
+}
+
 /**
  * The file bytes a send carries (media, sticker, or a media status), decoded from the row's
  * request; `null` for other content or once {@link withoutMediaBytes} has removed them.
  */
 export function mediaBytesOf(content: OutgoingContent | undefined): Buffer | null {
-  const file =
-    content?.kind === 'status' ? content.content : content;
-  if (!file || (file.kind !== 'media' && file.kind !== 'sticker') || !file.base64) return null;
-  return Buffer.from(file.base64, 'base64');
+  const file = fileOf(content);
+  return file?.base64 ? Buffer.from(file.base64, 'base64') : null;
 }
 
 /**
@@ -33,15 +39,13 @@ export function withoutMediaBytes(request: Record<string, unknown> | null | unde
   request?: Record<string, unknown>;
 } {
   const content = (request as { content?: OutgoingContent } | null | undefined)?.content;
-  if (!request || !content) return {};
-  if (content.kind === 'media' || content.kind === 'sticker')
-    return { request: { ...request, content: { ...content, base64: '' } } };
-  if (content.kind === 'status' && content.content.kind === 'media')
-    return {
-      request: {
-        ...request,
-        content: { ...content, content: { ...content.content, base64: '' } },
-      },
-    };
-  return {};
+  const file = fileOf(content);
+  if (!request || !content || !file) return {};
+  const blank = { ...file, base64: '' };
+  return {
+    request: {
+      ...request,
+      content: content.kind === 'status' ? { ...content, content: blank } : blank,
+    },
+  };
 }
