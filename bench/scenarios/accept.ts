@@ -187,7 +187,7 @@ export async function runAccept(options: BenchOptions): Promise<ScenarioResult> 
     floor.kill();
     await stopWharf(wharf, options.profile);
     wharfStopped = true;
-    if (options.profile) reportProfile('accept', profileDir, result.figures, printTable);
+    if (options.profile) reportProfile('accept', profileDir, result.figures);
     printTargets(result);
     return result;
   } finally {

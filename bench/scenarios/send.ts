@@ -125,7 +125,7 @@ export async function runSend(options: BenchOptions): Promise<ScenarioResult> {
       floor = undefined;
       await stopWharf(wharf, false);
       wharfStopped = true;
-      reportProfile('send', profileDir, result.figures, printTable);
+      reportProfile('send', profileDir, result.figures);
     }
     printTargets(result);
     return result;

@@ -5,6 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { printTable } from './report';
+
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -111,8 +113,8 @@ if (require.main === module) {
 }
 
 /**
- * Prepares `<results>/profiles/<scenario>/` for a `--profile` run and returns the Node options
- * that make Wharf write its `.cpuprofile` there on exit (`[]` without `--profile`).
+ * Empties `dir` for a `--profile` run and returns the Node options that make Wharf write its
+ * `.cpuprofile` there on exit (`[]` without `--profile`).
  */
 export function profileArgs(dir: string, enabled: boolean): string[] {
   if (!enabled) return [];
@@ -129,7 +131,6 @@ export function reportProfile(
   scenario: string,
   dir: string,
   figures: Record<string, unknown>,
-  printTable: (title: string, items: object[]) => unknown,
 ): void {
   const file = existsSync(dir)
     ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))

@@ -66,7 +66,13 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   writeFileSync(
     outFile,
-    JSON.stringify({ published, seconds, achievedRate: published / seconds, peakInFlight, cappedTicks: capped }),
+    JSON.stringify({
+      published,
+      seconds,
+      achievedRate: published / seconds,
+      peakInFlight,
+      cappedTicks: capped,
+    }),
   );
   await app.close();
 }
