@@ -1,6 +1,12 @@
 # syntax=docker/dockerfile:1
-# Wharf image: Node 22 LTS, built in one stage, run as the non-root "node" user.
-FROM node:22-bookworm-slim AS build
+# Wharf image: Node 24 LTS, built in one stage, run as the non-root "node" user.
+#
+# CI rehearses this file without a Docker engine (scripts/image-rehearsal.ts): it reads the
+# stages below and runs the build stage's COPY/RUN steps in a clean folder on Node 24, copies
+# what the final stage takes from it, and starts that tree with the final stage's ENV and CMD.
+# Keep every build step a plain COPY or RUN here, so the rehearsal runs exactly what the image
+# does (docs/runtime.md).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm install --no-audit --no-fund
@@ -9,7 +15,7 @@ COPY src ./src
 COPY libs ./libs
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     PORT=8080 \
