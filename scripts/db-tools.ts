@@ -67,6 +67,6 @@ export async function createThrowawayDatabase(
 /** Opens the ORM on `config` and applies every migration. */
 export async function openMigratedOrm(config: DatabaseConfig): Promise<MikroORM> {
   const orm = await MikroORM.init(buildOrmOptions(config));
-  await orm.getMigrator().up();
+  await orm.migrator.up();
   return orm;
 }

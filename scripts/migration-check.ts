@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     try {
       const orm = await openMigratedOrm(db.config);
       try {
-        const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+        const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });
         if (diff.trim()) {
           drift = true;
           console.error(

@@ -38,9 +38,7 @@ async function main(): Promise<void> {
     try {
       const orm = await openMigratedOrm(db.config);
       try {
-        const result = await orm
-          .getMigrator()
-          .createMigration(migrationsFolder(dialect), false, false, label);
+        const result = await orm.migrator.create(migrationsFolder(dialect), false, false, label);
         console.log(
           result.fileName
             ? `${dialect}: wrote ${result.fileName}`

@@ -86,7 +86,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     credentials: false,
   });
 
-  if (config.database.migrateOnStart) await app.get(MikroORM).getMigrator().up();
+  if (config.database.migrateOnStart) await app.get(MikroORM).migrator.up();
   if (config.app.docsEnabled) setupOpenApi(app, WHARF_VERSION);
   return app;
 }

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const config = loadAllConfig();
   const orm = await MikroORM.init(buildOrmOptions(config.database));
   try {
-    await orm.getMigrator().up();
+    await orm.migrator.up();
     const box = new SecretBox(config.security.encryptionKey, config.security.decryptionKeys);
     const counts = await reencryptAll(orm, box, config.security.encryptionKey);
     for (const [name, count] of Object.entries(counts))

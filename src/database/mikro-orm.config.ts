@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import type { Options } from '@mikro-orm/core';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -26,7 +27,7 @@ export function ormDriver(dialect: DatabaseDialect): typeof PostgreSqlDriver | t
  * SQLite through `@mikro-orm/libsql`. Migrations are listed explicitly per dialect; the schema is
  * never synchronised automatically.
  */
-export function buildOrmOptions(db: DatabaseConfig): Options {
+export function buildOrmOptions(db: DatabaseConfig): Partial<Options> {
   const migrations = {
     tableName: 'mikro_orm_migrations',
     path: migrationsFolder(db.dialect),
@@ -40,6 +41,9 @@ export function buildOrmOptions(db: DatabaseConfig): Options {
   };
   const common = {
     entities: ENTITIES,
+    // The entities use legacy (experimentalDecorators) decorators whose column types come from
+    // `emitDecoratorMetadata`; MikroORM 7 no longer reads those unless told to.
+    metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     migrations,
     debug: db.debug,
@@ -56,24 +60,26 @@ export function buildOrmOptions(db: DatabaseConfig): Options {
     ...common,
     driver: LibSqlDriver,
     dbName: db.url,
-    pool: {
-      min: 1,
-      max: 1,
-      // WAL lets readers (backups, tools, a second process) work while Wharf writes; a busy
-      // connection waits up to 5 s instead of failing with SQLITE_BUSY.
-      afterCreate: (
-        connection: { exec(sql: string): unknown },
-        done: (error: Error | null, connection: unknown) => void,
-      ) => {
-        try {
-          connection.exec(
-            'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
-          );
-          done(null, connection);
-        } catch (error) {
-          done(error as Error, connection);
-        }
-      },
+    // libSQL runs every query on one connection behind a mutex (MikroORM's libSQL dialect).
+    // WAL lets readers (backups, tools, a second process) work while Wharf writes; a busy
+    // connection waits up to 5 s instead of failing with SQLITE_BUSY.
+    onCreateConnection: async (connection: unknown) => {
+      const sqlite = connection as SqliteSetupConnection;
+      for (const sql of SQLITE_PRAGMAS) {
+        await sqlite.executeQuery({ sql, parameters: [] });
+      }
     },
   };
+}
+
+/** Connection settings of every SQLite connection, in order. */
+const SQLITE_PRAGMAS = [
+  'PRAGMA journal_mode = WAL',
+  'PRAGMA busy_timeout = 5000',
+  'PRAGMA synchronous = NORMAL',
+];
+
+/** What MikroORM's libSQL dialect hands `onCreateConnection`: a Kysely database connection. */
+interface SqliteSetupConnection {
+  executeQuery(query: { sql: string; parameters: readonly unknown[] }): Promise<unknown>;
 }

@@ -1,6 +1,6 @@
+import { MikroORM } from '@mikro-orm/core';
 import { Controller, Get, HttpException, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MikroORM } from '@mikro-orm/core';
 import {
   HealthCheckResult,
   HealthCheckService,

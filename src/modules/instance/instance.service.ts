@@ -1,4 +1,4 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type EntityClass, EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
@@ -184,7 +184,7 @@ export class InstanceService {
     try {
       await this.sessions.forget(instance);
       await this.em.transactional(async (em) => {
-        for (const entity of [
+        const owned: EntityClass<{ instance: unknown }>[] = [
           Message,
           SessionKey,
           SessionCredentials,
@@ -194,7 +194,8 @@ export class InstanceService {
           S3Config,
           Webhook,
           WebsocketConfig,
-        ]) {
+        ];
+        for (const entity of owned) {
           await em.nativeDelete(entity, { instance: instance.id });
         }
         await em.nativeDelete(Instance, { id: instance.id });

@@ -1,4 +1,5 @@
-import { Entity, ManyToOne, type Opt, Property, Unique } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Account } from '../../account/entities/account.entity';
@@ -20,7 +21,7 @@ export type InstanceState = (typeof INSTANCE_STATES)[number];
 @Entity({ tableName: 'instance' })
 @Unique({ properties: ['account', 'name'] })
 export class Instance extends BaseEntity {
-  @ManyToOne(() => Account, { deleteRule: 'cascade' })
+  @ManyToOne(() => Account, { deleteRule: 'cascade', updateRule: 'cascade' })
   account: Account;
 
   @Property({ type: 'string', length: 100 })

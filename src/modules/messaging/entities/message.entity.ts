@@ -1,12 +1,5 @@
-import {
-  Entity,
-  Index,
-  ManyToOne,
-  type Opt,
-  OptionalProps,
-  Property,
-  Unique,
-} from '@mikro-orm/core';
+import { type Opt, OptionalProps } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -41,7 +34,7 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export class Message extends BaseEntity {
   [OptionalProps]?: 'raw' | 'request';
 
-  @ManyToOne(() => Instance, { deleteRule: 'cascade' })
+  @ManyToOne(() => Instance, { deleteRule: 'cascade', updateRule: 'cascade' })
   instance: Instance;
 
   /** The WhatsApp message id (pre-generated for API sends). */

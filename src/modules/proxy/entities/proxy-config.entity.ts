@@ -1,4 +1,5 @@
-import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -9,7 +10,7 @@ export type ProxyProtocol = (typeof PROXY_PROTOCOLS)[number];
 /** The instance's own proxy (API.md §3.1 proxy); the password is encrypted (D11). */
 @Entity({ tableName: 'proxy_config' })
 export class ProxyConfig extends BaseEntity {
-  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })
   instance: Instance;
 
   @Property({ type: 'boolean' })

@@ -1,4 +1,5 @@
-import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -9,7 +10,7 @@ import { Instance } from '../../instance/entities/instance.entity';
  */
 @Entity({ tableName: 'session_credentials' })
 export class SessionCredentials extends BaseEntity {
-  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })
   instance: Instance;
 
   /** AAD `session_credentials.creds_cipher.<id>`; null until the first save. */

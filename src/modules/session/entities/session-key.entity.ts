@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -12,7 +12,7 @@ import { Instance } from '../../instance/entities/instance.entity';
 @Unique({ properties: ['instance', 'type', 'keyId'] })
 @Index({ properties: ['instance', 'type'] })
 export class SessionKey extends BaseEntity {
-  @ManyToOne(() => Instance, { deleteRule: 'cascade' })
+  @ManyToOne(() => Instance, { deleteRule: 'cascade', updateRule: 'cascade' })
   instance: Instance;
 
   @Property({ type: 'string', length: 40 })

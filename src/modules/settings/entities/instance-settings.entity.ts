@@ -1,4 +1,5 @@
-import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -6,7 +7,7 @@ import { Instance } from '../../instance/entities/instance.entity';
 /** Behaviour settings of an instance (API.md §3.1 getSettings; `sendRatePerMinute` D14). */
 @Entity({ tableName: 'instance_settings' })
 export class InstanceSettings extends BaseEntity {
-  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })
   instance: Instance;
 
   @Property({ type: 'boolean' })

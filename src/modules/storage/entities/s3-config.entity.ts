@@ -1,4 +1,5 @@
-import { Entity, OneToOne, type Opt, Property } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -6,7 +7,7 @@ import { Instance } from '../../instance/entities/instance.entity';
 /** Per-instance S3 media storage (API.md §3.1 s3); the secret key is encrypted (D11). */
 @Entity({ tableName: 's3_config' })
 export class S3Config extends BaseEntity {
-  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', unique: true })
+  @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })
   instance: Instance;
 
   @Property({ type: 'boolean' })

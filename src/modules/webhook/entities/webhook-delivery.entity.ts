@@ -1,4 +1,5 @@
-import { Entity, Index, ManyToOne, type Opt, Property, Unique } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -32,10 +33,10 @@ export interface DeliveryAttempt {
 @Index({ properties: ['instance', 'createdAt'] })
 @Index({ properties: ['status', 'nextAttemptAt'] })
 export class WebhookDelivery extends BaseEntity {
-  @ManyToOne(() => Instance, { deleteRule: 'cascade' })
+  @ManyToOne(() => Instance, { deleteRule: 'cascade', updateRule: 'cascade' })
   instance: Instance;
 
-  @ManyToOne(() => Webhook, { deleteRule: 'cascade' })
+  @ManyToOne(() => Webhook, { deleteRule: 'cascade', updateRule: 'cascade' })
   webhook: Webhook;
 
   /** The webhook's label when the delivery was created (filter of the deliveries API). */

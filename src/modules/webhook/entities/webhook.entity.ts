@@ -1,4 +1,5 @@
-import { Entity, ManyToOne, type Opt, Property, Unique } from '@mikro-orm/core';
+import { type Opt } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 
 import { BaseEntity } from '../../../database/base.entity';
 import { Instance } from '../../instance/entities/instance.entity';
@@ -10,7 +11,7 @@ import { Instance } from '../../instance/entities/instance.entity';
 @Entity({ tableName: 'webhook' })
 @Unique({ properties: ['instance', 'label'] })
 export class Webhook extends BaseEntity {
-  @ManyToOne(() => Instance, { deleteRule: 'cascade' })
+  @ManyToOne(() => Instance, { deleteRule: 'cascade', updateRule: 'cascade' })
   instance: Instance;
 
   @Property({ type: 'string', length: 100 })
