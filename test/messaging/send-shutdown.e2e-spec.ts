@@ -43,6 +43,16 @@ describe('graceful stop with queued sends (D14)', () => {
       token: ta,
       body: { number: erin.number, message: 'waiting for its slot' },
     });
+    // Its row must exist before the next request is sent: two requests in flight at once may be
+    // accepted in either order, and the order of acceptance is the order of sending (D14).
+    const orm = await wharf.orm();
+    await waitUntil(
+      'the waiting send to be accepted',
+      async () =>
+        (await orm.em
+          .fork()
+          .count(Message, { instance: instanceId, content: 'waiting for its slot' })) > 0,
+    );
     const queued = await api.post('/api/message/text/stop', {
       token: ta,
       headers: { Prefer: 'respond-async' },
@@ -65,7 +75,6 @@ describe('graceful stop with queued sends (D14)', () => {
     expect(answered.status).toBe(202);
     expect(answered.body.status).toBe('queued');
     const ids = [answered.body.messageId as string, queued.body.messageId as string];
-    const orm = await wharf.orm();
     const rows = await orm.em
       .fork()
       .find(Message, { instance: instanceId, messageId: { $in: ids } }, { orderBy: { id: 'asc' } });
