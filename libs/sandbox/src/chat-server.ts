@@ -24,6 +24,18 @@ import type { PhoneMessageView } from './message-view';
 import { type GroupView, MessageRouter, type ReceiptView } from './messaging';
 import { buildCertChain } from './noise';
 import { buildOutgoing, resolveRecipient } from './outgoing';
+import {
+  assertSandboxState,
+  decodeClientState,
+  decodeKeyPair,
+  decodePhone,
+  decodeRouter,
+  encodeKeyPair,
+  encodePhone,
+  encodeRouter,
+  SANDBOX_STATE_VERSION,
+  type SandboxState,
+} from './persistence';
 import { PhoneClient } from './phone-client';
 import type { CallRecord, CompanionDevice, Device, Phone } from './state';
 
@@ -156,7 +168,8 @@ function errorMessage(err: unknown): string {
 /**
  * The emulated WhatsApp chat server: accepts Baileys (or any WhatsApp Web) clients on
  * `/ws/chat`, keeps phones and their companion devices in memory, and plays the phone's part in
- * QR and pairing-code linking. All state is lost when the process ends.
+ * QR and pairing-code linking. The state lives in memory; {@link exportState} saves it and the
+ * constructor's `state` brings it back (persistence.ts).
  */
 export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
   private readonly phones = new Map<string, Phone>();
@@ -168,21 +181,75 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory {
   private readonly clients = new Map<string, PhoneClient>();
   private readonly router: MessageRouter;
   /** The media host's store (uploads and downloads of encrypted media). */
-  readonly media = new MediaStore();
+  readonly media: MediaStore;
   private wsUrl?: string;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly serverStatic: KeyPair;
   private readonly certChain: Buffer;
   private networkDownUntil = 0;
 
+  /**
+   * An empty server, or with `state` (from {@link exportState}) the saved one: its phones with
+   * their primaries' credentials, the linked companions, groups and queued stanzas.
+   * @throws Error when `state` is not a sandbox state of this version.
+   */
   constructor(
     private readonly b: BaileysModule,
     private readonly config: ChatServerConfig,
     private readonly logger: SandboxLogger,
+    state?: SandboxState,
   ) {
-    this.serverStatic = b.Curve.generateKeyPair();
+    if (state) {
+      assertSandboxState(state);
+    }
+    this.serverStatic = state ? decodeKeyPair(state.server.noiseKey) : b.Curve.generateKeyPair();
     this.certChain = buildCertChain(b, this.serverStatic.public);
     this.router = new MessageRouter(this, logger);
+    this.media = new MediaStore(state?.media);
+    if (state) {
+      this.restore(state);
+    }
+  }
+
+  /**
+   * Everything the server keeps, as JSON (persistence.ts); take it while no stanza is in
+   * flight (e.g. after the companions stopped) for a consistent snapshot.
+   */
+  exportState(): SandboxState {
+    return {
+      version: SANDBOX_STATE_VERSION,
+      exportedAt: new Date().toISOString(),
+      server: { noiseKey: encodeKeyPair(this.serverStatic) },
+      phones: [...this.phones.values()].map((phone) =>
+        encodePhone(phone, (this.clients.get(phone.number) as PhoneClient).exportState()),
+      ),
+      ...encodeRouter(this.router.snapshot()),
+      media: this.media.exportState(),
+    };
+  }
+
+  private restore(state: SandboxState): void {
+    const exportedAt = new Date(state.exportedAt);
+    for (const saved of state.phones) {
+      const client = new PhoneClient(
+        this.b,
+        saved.number,
+        saved.lid,
+        saved.name,
+        saved.rawId,
+        this.logger,
+        decodeClientState(this.b, saved.client),
+      );
+      const phone = decodePhone(saved, client.identity, exportedAt);
+      this.phones.set(phone.number, phone);
+      this.phonesByLid.set(phone.lid, phone);
+      this.clients.set(phone.number, client);
+    }
+    this.router.load(decodeRouter(state, (number) => this.phones.get(number)));
+    this.logger.info(
+      { phones: this.phones.size, exportedAt: state.exportedAt },
+      'sandbox state restored',
+    );
   }
 
   /**

@@ -23,6 +23,12 @@ interface Route {
 const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/health$/, run: () => ({ status: 'ok' }) },
   {
+    // the whole sandbox as JSON, for startSandbox({ state }) or --state-file (persistence.ts)
+    method: 'GET',
+    pattern: /^\/state$/,
+    run: (server) => server.exportState(),
+  },
+  {
     method: 'POST',
     pattern: /^\/phones$/,
     status: 201,

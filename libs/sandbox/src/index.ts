@@ -14,5 +14,15 @@ export type { SandboxLogFn, SandboxLogger } from './logger';
 export { SANDBOX_MEDIA_CERT } from './media-cert';
 export type { PhoneMessageType, PhoneMessageView } from './message-view';
 export type { GroupView, ReceiptView } from './messaging';
+export type {
+  BinaryNodeState,
+  CompanionDeviceState,
+  DeviceState,
+  GroupState,
+  PhoneClientState,
+  PhoneState,
+  SandboxState,
+} from './persistence';
+export { SANDBOX_STATE_VERSION } from './persistence';
 export { SANDBOX_ROOT_PUBLIC_KEY } from './root-key';
 export { Sandbox, type SandboxOptions, startSandbox } from './sandbox';

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { decodeMedia, encodeMedia, type SandboxState } from './persistence';
+
 /** Largest upload the media host accepts (WhatsApp's limit for documents is 2 GB; tests are small). */
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 /** Media kinds Baileys uploads to (`MEDIA_PATH_MAP` paths `/mms/<kind>`). */
@@ -14,9 +16,20 @@ const UPLOAD_PATH = /^\/mms\/([a-z-]+)\/([A-Za-z0-9_-]+)$/;
  */
 export class MediaStore {
   /** Upload auth token announced in `<media_conn auth>` (one per sandbox). */
-  readonly auth = randomBytes(24).toString('base64url');
-  private readonly blobs = new Map<string, Buffer>();
+  readonly auth: string;
+  private readonly blobs: Map<string, Buffer>;
   private host = '';
+
+  /** An empty media host, or the one of a saved sandbox (its token and files). */
+  constructor(saved?: SandboxState['media']) {
+    this.auth = saved?.auth ?? randomBytes(24).toString('base64url');
+    this.blobs = saved ? decodeMedia(saved) : new Map<string, Buffer>();
+  }
+
+  /** The token and every stored file (persistence.ts). */
+  exportState(): SandboxState['media'] {
+    return encodeMedia(this.auth, this.blobs);
+  }
 
   /** Sets the `host[:port]` put in upload answers' `url` (known once the server listens). */
   setHost(host: string): void {

@@ -7,6 +7,7 @@ import { SandboxError } from './errors';
 import { deviceOf, iqError, iqResult, type PhoneDirectory } from './iq-results';
 import { LID_SERVER, lidJid, numberFromJidOrNumber, parseJid, PN_SERVER, pnJid } from './jid';
 import type { SandboxLogger } from './logger';
+import type { RelayedRecord, RouterSnapshot } from './persistence';
 import type { Device, Group, Phone, ReceiptStatus } from './state';
 
 /** Server part of group JIDs. */
@@ -22,17 +23,8 @@ export interface RouterHost extends PhoneDirectory {
   connectionOf(phone: Phone, deviceId: number): ChatConnection | undefined;
 }
 
-/** A message the server relayed, remembered to route its receipts back. */
-interface RelayedMessage {
-  sender: Phone;
-  /** The peer's PN JID, or the group JID. */
-  chat: string;
-  /** True when the sender addressed the peer by LID (receipts then come from the LID). */
-  lidAddressed: boolean;
-  group?: Group;
-  /** Receipts already forwarded for it, as `<reader number>|<status>`. */
-  receipts: Set<string>;
-}
+/** A message the server relayed, remembered to route its receipts back (persistence.ts). */
+type RelayedMessage = RelayedRecord;
 
 /** Public view of a group (`POST /groups`). */
 export interface GroupView {
@@ -99,6 +91,35 @@ export class MessageRouter {
     private readonly host: RouterHost,
     private readonly logger: SandboxLogger,
   ) {}
+
+  /** The queues, relayed messages (oldest first) and groups, for persistence.ts. */
+  snapshot(): RouterSnapshot {
+    return {
+      queues: this.queues,
+      relayed: this.relayedOrder.flatMap((key): [string, RelayedMessage][] => {
+        const record = this.relayed.get(key);
+        return record ? [[key, record]] : [];
+      }),
+      groups: [...this.groups.values()],
+    };
+  }
+
+  /** Replaces the router's memory with a restored {@link snapshot} (before any connection). */
+  load(snapshot: RouterSnapshot): void {
+    this.queues.clear();
+    for (const [key, stanzas] of snapshot.queues) {
+      this.queues.set(key, stanzas);
+    }
+    this.relayed.clear();
+    this.relayedOrder.length = 0;
+    for (const [key, record] of snapshot.relayed) {
+      this.remember(key, record);
+    }
+    this.groups.clear();
+    for (const group of snapshot.groups) {
+      this.groups.set(group.jid, group);
+    }
+  }
 
   /** Sends `node` to a device now, or queues it until the device logs in. */
   deliver(phone: Phone, deviceId: number, node: BinaryNode): void {
@@ -460,6 +481,10 @@ export class MessageRouter {
     if (sender === reader) {
       attrs.recipient = node.attrs.recipient ?? reader.jid;
     }
+    this.logger.debug(
+      { id: node.attrs.id, from: pnJid(reader.number, readerDevice.id), to: device.jid },
+      'retry receipt forwarded',
+    );
     this.deliver(sender, device.id, { tag: 'receipt', attrs, content: node.content });
   }
 

@@ -20,6 +20,7 @@ import { lidJid, pnJid } from './jid';
 import type { SandboxLogger } from './logger';
 import { SANDBOX_MEDIA_CERT } from './media-cert';
 import { type PhoneMessageView, toMessageView } from './message-view';
+import { encodeClientState, type PhoneClientState, type RestoredPhoneClient } from './persistence';
 import type { DeviceKeys } from './state';
 
 /** One-time prekeys each phone's primary has on the server when it is created. */
@@ -29,9 +30,11 @@ const PRIMARY_CLIENT_VERSION: [number, number, number] = [2, 3000, 1023223821];
 /** Delay before a primary whose connection dropped logs in again. */
 const RECONNECT_DELAY_MS = 250;
 
-/** A Signal key store kept in memory (the primaries' keys live as long as the sandbox). */
-function memoryKeyStore(): SignalKeyStore {
-  const data = new Map<string, unknown>();
+/**
+ * A Signal key store kept in memory over `data` (entries by `<type>/<id>`): the primaries' keys
+ * live as long as the sandbox, or in its exported state (persistence.ts).
+ */
+function memoryKeyStore(data: Map<string, unknown>): SignalKeyStore {
   return {
     get: <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
       const out: Record<string, SignalDataTypeMap[T]> = {};
@@ -82,6 +85,8 @@ export class PhoneClient {
   /** Messages in arrival order (received ones and the primary's own sends). */
   private readonly messages: StoredMessage[] = [];
   private readonly auth: AuthenticationState;
+  /** The key store's entries, by `<type>/<id>`. */
+  private readonly keyData: Map<string, unknown>;
   private sock?: WASocket;
   private wsUrl?: string;
   private stopped = false;
@@ -90,8 +95,12 @@ export class PhoneClient {
   private reconnectTimer?: NodeJS.Timeout;
   private readonly openWaiters = new Set<() => void>();
   /** Public halves of the prekeys generated at creation, for the server's key store. */
-  private readonly preKeysForServer: { keyId: number; publicKey: Buffer }[];
+  private readonly preKeysForServer: { keyId: number; publicKey: Buffer }[] = [];
 
+  /**
+   * A new primary with fresh credentials and prekeys, or, with `restored`, the primary of a
+   * saved sandbox (persistence.ts) with its credentials, Signal keys and messages.
+   */
   constructor(
     private readonly b: BaileysModule,
     readonly number: string,
@@ -99,9 +108,18 @@ export class PhoneClient {
     name: string,
     rawId: number,
     private readonly logger: SandboxLogger,
+    restored?: RestoredPhoneClient,
   ) {
+    if (restored) {
+      this.keyData = restored.keys;
+      this.auth = { creds: restored.creds, keys: memoryKeyStore(this.keyData) };
+      this.messages.push(...restored.messages);
+      this.online = restored.online;
+      return;
+    }
     const creds: AuthenticationCreds = b.initAuthCreds();
-    const keys = memoryKeyStore();
+    this.keyData = new Map();
+    const keys = memoryKeyStore(this.keyData);
     const preKeys: Record<string, KeyPair> = {};
     for (let id = 1; id <= PRIMARY_PREKEY_COUNT; id++) {
       preKeys[String(id)] = b.Curve.generateKeyPair();
@@ -136,6 +154,21 @@ export class PhoneClient {
       keyId: Number(id),
       publicKey: Buffer.from(pair.public),
     }));
+  }
+
+  /** The primary's identity key pair (also the account's ADV signing key). */
+  get identity(): KeyPair {
+    return this.auth.creds.signedIdentityKey;
+  }
+
+  /** The primary's credentials, Signal keys and messages as JSON (persistence.ts). */
+  exportState(): PhoneClientState {
+    return encodeClientState(this.b, {
+      creds: this.auth.creds,
+      keys: this.keyData,
+      messages: this.messages,
+      online: this.online,
+    });
   }
 
   /** The Noise key and Signal bundle to register as device 0 of the phone. */

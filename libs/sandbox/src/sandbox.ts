@@ -16,6 +16,7 @@ import { createControlApi } from './control-api';
 import { type SandboxLogger, silentLogger } from './logger';
 import { SANDBOX_MEDIA_CERT, SANDBOX_MEDIA_KEY } from './media-cert';
 import type { GroupView } from './messaging';
+import type { SandboxState } from './persistence';
 import { SANDBOX_ROOT_PUBLIC_KEY } from './root-key';
 
 /** Options of {@link startSandbox}. Durations are milliseconds. */
@@ -33,6 +34,12 @@ export interface SandboxOptions extends Partial<ChatServerConfig> {
   host?: string;
   /** pino-compatible logger; silent by default. */
   logger?: SandboxLogger;
+  /**
+   * Start from a saved state ({@link Sandbox.exportState}, `GET /state`) instead of an empty
+   * network: the same phones, companions, keys and groups, so linked companions log in again
+   * without a new QR code and their Signal sessions go on.
+   */
+  state?: SandboxState;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -180,6 +187,15 @@ export class Sandbox {
     return this.chat.setPhoneOnline(number, online);
   }
 
+  /**
+   * `GET /state`: everything the sandbox keeps, as a JSON-safe object (bytes base64, times
+   * ISO-8601; shape in persistence.ts) for `startSandbox({ state })`. Take it while the network
+   * is quiet (e.g. after the companions stopped) so that no message is half-way through.
+   */
+  async exportState(): Promise<SandboxState> {
+    return this.chat.exportState();
+  }
+
   /** Ends the phones' primaries, cuts all client connections and stops both listeners. */
   async close(): Promise<void> {
     await this.chat.stopPhones();
@@ -191,7 +207,8 @@ export class Sandbox {
 /**
  * Starts the sandbox: the chat WebSocket on `port` (default 8900) and the control API on
  * `controlPort` (default 8901), both on `host` (default 127.0.0.1). Pass 0 for free ports and
- * read the real ones from `wsUrl` / `controlUrl`. Rejects when a port is taken.
+ * read the real ones from `wsUrl` / `controlUrl`; pass `state` to start from a saved sandbox.
+ * Rejects when a port is taken or `state` is not a sandbox state of this version.
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const b = await loadBaileys();
@@ -209,7 +226,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
   // the phones' primaries are Baileys clients in this process: they must trust the sandbox root
   b.WA_CERT_DETAILS.PUBLIC_KEY = SANDBOX_ROOT_PUBLIC_KEY;
-  const chat = new ChatServer(b, config, logger);
+  const chat = new ChatServer(b, config, logger, opts.state);
   const chatHttp = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: `upgrade to a WebSocket on ${CHAT_PATH}` }));
