@@ -319,7 +319,13 @@ describe('instances (API.md §3.1, D3, D23)', () => {
       const res = await api.get('/api/instance/list', { token: account });
       expect(res.status).toBe(200);
       expect(res.body.message).toBe('3 Instances found');
-      expect(res.body.meta).toEqual({ total: 3 });
+      expect(res.body.meta).toEqual({
+        total: 3,
+        limit: 100,
+        page: 1,
+        hasMore: false,
+        nextCursor: null,
+      });
       expect(res.body.instances.map((i: { name: string }) => i.name)).toEqual([
         'sales',
         'support',
@@ -367,7 +373,7 @@ describe('instances (API.md §3.1, D3, D23)', () => {
         success: true,
         message: '0 Instances found',
         instances: [],
-        meta: { total: 0 },
+        meta: { total: 0, limit: 100, page: 1, hasMore: false, nextCursor: null },
       });
     });
 

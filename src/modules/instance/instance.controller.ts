@@ -122,13 +122,13 @@ export class InstanceController {
   @ApiSuccess({
     summary: 'List instances and their state',
     description:
-      'TokenAccount: every instance, one by `instanceName` (404 when unknown), or a comma list (unknown names skipped). TokenInstance: only its own instance, filters ignored.',
+      'TokenAccount: every instance, one by `instanceName` (404 when unknown), or a comma list (unknown names skipped). TokenInstance: only its own instance, filters ignored. Paged (D23): `limit` 1–500 (default 100) with a 1-based `page` or the `cursor` of `meta.nextCursor`; `meta.total` counts every match, `meta.hasMore` says whether more follow; `message` counts `meta.total`.',
     type: ListInstancesResponseDto,
     example: {
       success: true,
       message: '1 Instance found',
       instances: [EXAMPLE_ITEM],
-      meta: { total: 1 },
+      meta: { total: 1, limit: 100, page: 1, hasMore: false, nextCursor: null },
     },
   })
   @ApiErrors(InstanceNotFoundError, ValidationFailedError)
@@ -136,13 +136,12 @@ export class InstanceController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListInstancesQueryDto,
   ): Promise<ListInstancesResponseDto> {
-    const instances = await this.instances.list(principal, query.instanceName);
-    const count = instances.length;
+    const { items, meta } = await this.instances.list(principal, query);
     return {
       success: true,
-      message: `${count} ${count === 1 ? 'Instance' : 'Instances'} found`,
-      instances,
-      meta: { total: count },
+      message: `${meta.total} ${meta.total === 1 ? 'Instance' : 'Instances'} found`,
+      instances: items,
+      meta,
     };
   }
 

@@ -1,4 +1,9 @@
-import { type EntityClass, EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  type EntityClass,
+  EntityManager,
+  type FilterQuery,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
@@ -16,6 +21,7 @@ import {
   InstanceNotFoundError,
   OperationFailedError,
   QuotaExceededError,
+  ValidationFailedError,
 } from '../../common/errors';
 import type { AllConfig } from '../../config';
 import { Account } from '../account/entities/account.entity';
@@ -43,8 +49,10 @@ import {
   ChatwootSummaryDto,
   CreateInstanceResponseDto,
   InstanceListItemDto,
+  ListMetaDto,
   RotatedInstanceTokenDto,
 } from './dto/instance-response.dto';
+import { INSTANCE_PAGE_DEFAULT, ListInstancesQueryDto } from './dto/list-instances-query.dto';
 import { Instance } from './entities/instance.entity';
 import { toInstanceListItem } from './instance.mapper';
 
@@ -143,36 +151,99 @@ export class InstanceService {
    * `GET /api/instance/list`: a TokenInstance gets exactly its own item (D23); a TokenAccount all
    * its instances, one by name (404 when unknown) or a comma list (unknown names skipped).
    */
-  async list(principal: Principal, instanceName?: string): Promise<InstanceListItemDto[]> {
-    let instances: Instance[];
+  /**
+   * `GET /api/instance/list` (API.md §3.1, D23): a TokenInstance gets its own item; a
+   * TokenAccount every instance, one by name (404 when unknown) or a comma list (unknown names
+   * skipped), one page at a time (see {@link ListInstancesQueryDto}). Only the page's items are
+   * loaded, with their summaries fetched in one query per table.
+   * @throws InstanceNotFoundError for one unknown name; ValidationFailedError for a bad cursor
+   *   or `page` together with `cursor`
+   */
+  async list(
+    principal: Principal,
+    query: ListInstancesQueryDto = {},
+  ): Promise<{ items: InstanceListItemDto[]; meta: ListMetaDto }> {
+    const limit = query.limit ?? INSTANCE_PAGE_DEFAULT;
+    if (query.page !== undefined && query.cursor !== undefined) {
+      throw new ValidationFailedError('Invalid request body: use either page or cursor', [
+        { field: 'cursor', message: 'page and cursor cannot be combined' },
+      ]);
+    }
+    const whole = (instances: Instance[]) => ({
+      instances,
+      meta: { total: instances.length, limit, page: 1, hasMore: false, nextCursor: null },
+    });
+    let page: { instances: Instance[]; meta: ListMetaDto };
     if (principal.kind === 'instance') {
-      instances = [principal.instance];
+      page = whole([principal.instance]);
     } else if (principal.kind === 'account') {
-      const names = (instanceName ?? '')
+      const names = (query.instanceName ?? '')
         .split(',')
         .map((name) => name.trim())
         .filter(Boolean);
-      if (names.length === 0) {
-        instances = await this.em.find(
-          Instance,
-          { account: principal.account },
-          { orderBy: { createdAt: 'asc', name: 'asc' } },
-        );
-      } else if (names.length === 1 && !instanceName?.includes(',')) {
+      if (names.length === 1 && !query.instanceName?.includes(',')) {
         const one = await this.em.findOne(Instance, { account: principal.account, name: names[0] });
         if (!one) throw new InstanceNotFoundError();
-        instances = [one];
+        page = whole([one]);
       } else {
-        instances = await this.em.find(
-          Instance,
-          { account: principal.account, name: { $in: [...new Set(names)] } },
-          { orderBy: { createdAt: 'asc', name: 'asc' } },
-        );
+        const where: FilterQuery<Instance> = { account: principal.account };
+        if (names.length) where.name = { $in: [...new Set(names)] };
+        page = await this.page(where, limit, query);
       }
     } else {
-      instances = [];
+      page = whole([]);
     }
-    return this.toItems(instances);
+    return { items: await this.toItems(page.instances), meta: page.meta };
+  }
+
+  /**
+   * One page of instances in creation order (`createdAt`, then `name`, which is unique per
+   * account), by 1-based `page` or by keyset `cursor` — the last item's `createdAt` and `name`,
+   * base64url JSON — so a page costs one indexed range read however deep it is.
+   * @throws ValidationFailedError when the cursor was not made by this endpoint
+   */
+  private async page(
+    where: FilterQuery<Instance>,
+    limit: number,
+    query: ListInstancesQueryDto,
+  ): Promise<{ instances: Instance[]; meta: ListMetaDto }> {
+    const total = await this.em.count(Instance, where);
+    let ranged: FilterQuery<Instance> = where;
+    let offset = 0;
+    if (query.cursor !== undefined) {
+      const after = decodeListCursor(query.cursor);
+      ranged = {
+        $and: [
+          where,
+          {
+            $or: [
+              { createdAt: { $gt: after.createdAt } },
+              { createdAt: after.createdAt, name: { $gt: after.name } },
+            ],
+          },
+        ],
+      };
+    } else {
+      offset = ((query.page ?? 1) - 1) * limit;
+    }
+    const rows = await this.em.find(Instance, ranged, {
+      orderBy: { createdAt: 'asc', name: 'asc' },
+      limit: limit + 1,
+      offset,
+    });
+    const hasMore = rows.length > limit;
+    const instances = hasMore ? rows.slice(0, limit) : rows;
+    const last = instances.at(-1);
+    return {
+      instances,
+      meta: {
+        total,
+        limit,
+        page: query.cursor !== undefined ? null : (query.page ?? 1),
+        hasMore,
+        nextCursor: hasMore && last ? encodeListCursor(last) : null,
+      },
+    };
   }
 
   /**
@@ -332,4 +403,25 @@ function s3Block(dto: CreateInstanceDto): SetS3Dto | null {
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown error';
+}
+
+/** `meta.nextCursor` of `GET /api/instance/list`: the last item's creation time and name. */
+function encodeListCursor(instance: Instance): string {
+  return Buffer.from(JSON.stringify([instance.createdAt.toISOString(), instance.name])).toString(
+    'base64url',
+  );
+}
+
+/** Reads a cursor of {@link encodeListCursor}; anything else is a 400. */
+function decodeListCursor(cursor: string): { createdAt: Date; name: string } {
+  try {
+    const [at, name] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(typeof at === 'string' ? at : Number.NaN);
+    if (typeof name === 'string' && !Number.isNaN(createdAt.getTime())) return { createdAt, name };
+  } catch {
+    // falls through to the 400
+  }
+  throw new ValidationFailedError('cursor must be a cursor returned by this endpoint', [
+    { field: 'cursor', message: 'cursor must be a cursor returned by this endpoint' },
+  ]);
 }

@@ -92,9 +92,23 @@ export class InstanceListItemDto {
   createdAt: string;
 }
 
+/** `meta` of `GET /api/instance/list` (D23): the total and the paging of this answer. */
 export class ListMetaDto {
+  /** Every instance that matches the query, on all pages. */
   @ApiProperty({ example: 1 })
   total: number;
+  /** Items per page this answer used. */
+  @ApiProperty({ example: 100 })
+  limit: number;
+  /** 1-based page of this answer (`null` when it was asked by `cursor`). */
+  @ApiProperty({ example: 1, nullable: true, type: Number })
+  page: number | null;
+  /** Whether more instances follow this page. */
+  @ApiProperty({ example: false })
+  hasMore: boolean;
+  /** Pass as `cursor` for the next page; `null` on the last page. */
+  @ApiProperty({ example: null, nullable: true, type: String })
+  nextCursor: string | null;
 }
 
 export class ListInstancesResponseDto {

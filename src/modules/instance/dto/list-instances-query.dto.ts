@@ -1,6 +1,21 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
+/** Default and largest page of `GET /api/instance/list` (D23 paging). */
+export const INSTANCE_PAGE_DEFAULT = 100;
+export const INSTANCE_PAGE_MAX = 500;
+
+/** A query-string number: digits become a number, anything else stays for the validator. */
+const toWholeNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/**
+ * Query of `GET /api/instance/list`. Paging (D23): `limit` items per page (default 100, at most
+ * 500), either a 1-based `page` or the `cursor` (`meta.nextCursor` of the previous page); a
+ * RyzeAPI client that sends neither gets the first page and `meta.hasMore` says whether more
+ * exist.
+ */
 export class ListInstancesQueryDto {
   /** One name, or a comma-separated list (a list only with a TokenAccount). Ignored for a TokenInstance. */
   @IsOptional()
@@ -8,4 +23,30 @@ export class ListInstancesQueryDto {
   @MaxLength(10_000)
   @ApiProperty({ required: false, example: 'sales,support' })
   instanceName?: string;
+
+  /** Items per page, 1–500 (default 100). */
+  @IsOptional()
+  @Transform(toWholeNumber)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(INSTANCE_PAGE_MAX, { message: `limit must not exceed ${INSTANCE_PAGE_MAX}` })
+  @ApiProperty({ required: false, example: INSTANCE_PAGE_DEFAULT, type: Number })
+  limit?: number;
+
+  /** 1-based page number (not with `cursor`). */
+  @IsOptional()
+  @Transform(toWholeNumber)
+  @IsInt({ message: 'page must be a whole number' })
+  @Min(1, { message: 'page must be at least 1' })
+  @Max(1_000_000, { message: 'page must not exceed 1000000' })
+  @ApiProperty({ required: false, example: 1, type: Number })
+  page?: number;
+
+  /** `meta.nextCursor` of the previous page (not with `page`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1_000)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by this endpoint' })
+  @ApiProperty({ required: false })
+  cursor?: string;
 }
