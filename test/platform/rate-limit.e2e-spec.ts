@@ -176,34 +176,94 @@ describe('failed authentication per client address (D5)', () => {
 
   beforeAll(async () => {
     wharf = await startWharf({
-      env: { RATE_LIMIT_PER_MINUTE: '1000', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' },
+      env: {
+        RATE_LIMIT_PER_MINUTE: '1000',
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3',
+        RATE_LIMIT_INSTANCE_CREATE_PER_MINUTE: '2',
+      },
     });
     api = new Api(wharf.url);
   });
   afterAll(() => wharf.close());
 
-  it('answers 429 beyond the limit of failures, even to a valid token afterwards', async () => {
-    const account = await createAccount(wharf, 'Victim');
+  it('refuses further guesses from the address with 429 and the headers of that limit', async () => {
     const garbage = (i: number) => `wrong-token-${i}-${'w'.repeat(30)}`;
     for (const i of [1, 2]) {
       expect((await api.get('/api/instance/list', { token: garbage(i) })).status).toBe(401);
     }
-    // Under the limit, a valid token still works.
-    expect((await api.get('/api/instance/list', { token: account.token })).status).toBe(200);
     const third = await api.get('/api/instance/list', { token: garbage(3) });
     expect(third.body).toEqual({
       success: false,
       error: { message: 'Invalid token', code: 'INVALID_TOKEN' },
     });
+    const sentAt = Date.now();
+    const fourth = await api.get('/api/instance/list', { token: garbage(4) });
+    expect429(fourth, 'AUTH_RATE_LIMITED');
+    // The headers are the failure limit's (3 per minute, none left), not the guessed token's.
+    expectRateHeaders(fourth, 3, 0, sentAt);
+  });
 
-    expect429(await api.get('/api/instance/list', { token: garbage(4) }), 'AUTH_RATE_LIMITED');
-    expect429(await api.get('/api/instance/list', { token: account.token }), 'AUTH_RATE_LIMITED');
+  it('never refuses a valid token from a blocked address, and its quota is untouched', async () => {
+    const account = await createAccount(wharf, 'Victim');
+    // The address is blocked by the guesses of the test above (or of this one).
+    for (const i of [5, 6, 7, 8]) {
+      await api.get('/api/instance/list', { token: `wrong-token-${i}-${'w'.repeat(30)}` });
+    }
     expect429(
-      await api.get('/api/admin/accounts', { token: wharf.adminToken }),
+      await api.get('/api/instance/list', { token: `wrong-token-9-${'w'.repeat(30)}` }),
       'AUTH_RATE_LIMITED',
+    );
+    expect((await api.get('/api/instance/list', { token: account.token })).status).toBe(200);
+    expect((await api.get('/api/admin/accounts', { token: wharf.adminToken })).status).toBe(200);
+    // Its instance-creation quota (2 per minute) is whole: the guesses consumed none of it.
+    for (const name of ['first', 'second']) {
+      const created = await api.post('/api/instance/new', { token: account.token, body: { name } });
+      expect(created.status).toBe(201);
+    }
+    expect429(
+      await api.post('/api/instance/new', { token: account.token, body: { name: 'third' } }),
     );
   });
 });
+
+describe('a refused request consumes no other quota (D5)', () => {
+  let wharf: WharfHandle;
+  let api: Api;
+
+  beforeAll(async () => {
+    wharf = await startWharf({
+      env: { RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_INSTANCE_CREATE_PER_MINUTE: '100' },
+    });
+    api = new Api(wharf.url);
+  });
+  afterAll(() => wharf.close());
+
+  it('does not count a create the global limit refused against the create bucket', async () => {
+    const account = await createAccount(wharf, 'Busy');
+    for (let i = 0; i < 3; i++) {
+      expect((await api.get('/api/instance/list', { token: account.token })).status).toBe(200);
+    }
+    for (let i = 0; i < 5; i++) {
+      expect429(
+        await api.post('/api/instance/new', { token: account.token, body: { name: `x${i}` } }),
+      );
+    }
+    const keys = await redisKeys(wharf.redisPrefix);
+    const createBuckets = keys.filter((key) => key.includes('instanceCreate'));
+    expect(createBuckets).toEqual([]);
+  });
+});
+
+/** Keys under a Wharf process's Redis prefix (its rate-limit buckets among them). */
+async function redisKeys(prefix: string): Promise<string[]> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(process.env.WHARF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    return await redis.keys(`*${prefix}*`);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 describe('Redis unreachable (D5 fail open)', () => {
   let wharf: WharfHandle;

@@ -7,8 +7,10 @@ import { RateLimitMetrics } from '../rate-limit/rate-limit.metrics';
 import { REDIS } from '../redis/redis.module';
 
 /**
- * Brute-force limit on failed authentication per client address (D5, default 30/min). Counters
- * live in Redis; when Redis is unreachable it fails open, logs and counts it.
+ * Brute-force limit on failed authentication per client address (D5, default 30/min). It limits
+ * guessing, not use: only requests whose token is not valid count and are refused (a valid token
+ * from a blocked address still works). Counters live in Redis; when Redis is unreachable it
+ * fails open, logs and counts it.
  */
 @Injectable()
 export class AuthFailureLimiter {
@@ -24,8 +26,12 @@ export class AuthFailureLimiter {
     return `${this.config.get('redis.keyPrefix', { infer: true })}authfail:${address}`;
   }
 
-  /** Seconds until `address` may try again, or 0 when it is under the limit. */
-  async blockedFor(address: string): Promise<number> {
+  /**
+   * Seconds until `address` may try again (0 when it is under the limit) and the D5 headers of
+   * this limit (`X-RateLimit-Limit` = failures allowed per window, `Remaining` = 0,
+   * `Reset` = Unix seconds) for the 429 it causes. Fails open (0) when Redis is unreachable.
+   */
+  async blockedFor(address: string): Promise<{ seconds: number; headers: Record<string, string> }> {
     const limit = this.config.get('rateLimit.authFailuresPerMinute', { infer: true });
     try {
       const [count, ttl] = await this.redis
@@ -34,10 +40,19 @@ export class AuthFailureLimiter {
         .pttl(this.key(address))
         .exec()
         .then((r) => [Number(r?.[0]?.[1] ?? 0), Number(r?.[1]?.[1] ?? 0)]);
-      return count >= limit ? Math.max(1, Math.ceil(ttl / 1000)) : 0;
+      if (count < limit) return { seconds: 0, headers: {} };
+      const seconds = Math.max(1, Math.ceil(ttl / 1000));
+      return {
+        seconds,
+        headers: {
+          'X-RateLimit-Limit': String(limit),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + seconds),
+        },
+      };
     } catch (error) {
       this.failOpen(error);
-      return 0;
+      return { seconds: 0, headers: {} };
     }
   }
 

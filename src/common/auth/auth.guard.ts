@@ -18,7 +18,8 @@ type WharfRequest = FastifyRequest & { wharf?: AuthenticatedRequestState };
 
 /**
  * Global guard (CONVENTIONS.md §3): denies every route that has neither `@Auth(...)` nor
- * `@Public()`, authenticates the token (D3), applies the brute-force limit per address (D5), and
+ * `@Public()`, authenticates the token (D3), applies the brute-force limit per address to invalid tokens only
+ * (D5), and
  * with `@OwnsInstance()` loads the path's instance under the ownership rules of D4.
  */
 @Injectable()
@@ -43,12 +44,14 @@ export class AuthGuard implements CanActivate {
     const token = extractToken(request);
     if (!token) throw new MissingTokenError();
 
-    const blockedFor = await this.failures.blockedFor(request.ip);
-    if (blockedFor > 0) throw new RateLimitedError(blockedFor, 'AUTH_RATE_LIMITED');
-
-    // A valid token of the wrong kind throws here without counting as a failed attempt.
+    // A valid token of the wrong kind throws here without counting as a failed attempt. A valid
+    // token is never refused by the failure limit: it limits guessing, not use (D5).
     const principal = await this.auth.resolve(token, kinds);
     if (!principal) {
+      const blocked = await this.failures.blockedFor(request.ip);
+      if (blocked.seconds > 0) {
+        throw new RateLimitedError(blocked.seconds, 'AUTH_RATE_LIMITED', blocked.headers);
+      }
       await this.failures.recordFailure(request.ip);
       throw new InvalidTokenError();
     }

@@ -132,8 +132,18 @@ export class RateLimitedError extends DomainError {
   static readonly status = HttpStatus.TOO_MANY_REQUESTS;
   static readonly code = 'RATE_LIMITED';
   static readonly literal = 'Rate limit exceeded. Try again later.';
-  constructor(retryAfterSeconds: number, code = RateLimitedError.code) {
+  /**
+   * @param retryAfterSeconds sent as `Retry-After` (at least 1)
+   * @param limitHeaders `X-RateLimit-*` of the limit that refused the request, when it is not
+   *   the per-token limit whose headers the rate-limit guard already set (D5)
+   */
+  constructor(
+    retryAfterSeconds: number,
+    code = RateLimitedError.code,
+    limitHeaders: Record<string, string> = {},
+  ) {
     super(HttpStatus.TOO_MANY_REQUESTS, code, RateLimitedError.literal, undefined, {
+      ...limitHeaders,
       'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
     });
   }

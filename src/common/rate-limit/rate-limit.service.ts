@@ -54,20 +54,20 @@ export class RateLimitService {
     if (extra === 'instanceCreate')
       buckets.push(['instanceCreate', limits.instanceCreatePerMinute]);
 
-    let results: Array<{ name: string; limit: number; hits: number; resetIn: number }>;
+    // One bucket after the other: a request the global bucket refuses consumes no other quota.
+    const results: Array<{ name: string; limit: number; hits: number; resetIn: number }> = [];
     try {
-      results = await Promise.all(
-        buckets.map(async ([name, limit]) => {
-          const record = await this.storage.increment(
-            `${this.config.get('redis.keyPrefix', { infer: true })}rl:${tracker}`,
-            limits.windowMs,
-            limit,
-            limits.windowMs,
-            name,
-          );
-          return { name, limit, hits: record.totalHits, resetIn: record.timeToExpire };
-        }),
-      );
+      for (const [name, limit] of buckets) {
+        const record = await this.storage.increment(
+          `${this.config.get('redis.keyPrefix', { infer: true })}rl:${tracker}`,
+          limits.windowMs,
+          limit,
+          limits.windowMs,
+          name,
+        );
+        results.push({ name, limit, hits: record.totalHits, resetIn: record.timeToExpire });
+        if (record.totalHits > limit) break;
+      }
     } catch (error) {
       this.metrics.failOpen.inc({ limiter: 'requests' });
       this.logger.warn(`Rate limiter unavailable, failing open: ${(error as Error).message}`);

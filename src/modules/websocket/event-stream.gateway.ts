@@ -163,21 +163,18 @@ export class EventStreamGateway implements OnApplicationBootstrap, BeforeApplica
 
     const token = extractToken(source, true);
     if (!token) return this.refuse(socket, new MissingStreamTokenError(), request, headers);
-    const blockedFor = await this.failures.blockedFor(address);
-    if (blockedFor > 0)
-      return this.refuse(
-        socket,
-        new RateLimitedError(blockedFor, 'AUTH_RATE_LIMITED'),
-        request,
-        headers,
-      );
-
     let config: WebsocketConfig | null;
     let instanceId: string;
     try {
       ({ config, instanceId } = await RequestContext.create(this.orm.em, async () => {
         const principal = await this.auth.resolve(token, ['account', 'instance']);
         if (!principal) {
+          // The failure limit refuses guesses only, never a valid token (D5).
+          const blocked = await this.failures.blockedFor(address);
+          if (blocked.seconds > 0) {
+            Object.assign(headers, blocked.headers);
+            throw new RateLimitedError(blocked.seconds, 'AUTH_RATE_LIMITED');
+          }
           await this.failures.recordFailure(address);
           throw new InvalidTokenError();
         }
