@@ -2,8 +2,8 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Agent, request } from 'undici';
 
-import { checkOutboundUrl, guardedConnector } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
+import { checkOutboundUrl, guardedConnector, type TargetPolicy } from '../../common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '../../config';
 
 /** D12 limits of a fetch of a URL a send names: redirects followed and time per request (ms). */
 export const FETCH_LIMITS = { maxRedirects: 3, timeoutMs: 60_000 } as const;
@@ -37,17 +37,18 @@ export interface GuardedGetOptions {
 @Injectable()
 export class GuardedHttpClient implements OnApplicationShutdown {
   private readonly agent: Agent;
-  readonly allowPrivate: boolean;
+  /** ALLOW_PRIVATE_TARGETS and OUTBOUND_ALLOWED_HOSTS (D12). */
+  readonly policy: TargetPolicy;
 
   constructor(config: ConfigService<AllConfig, true>) {
-    this.allowPrivate = config.get('security.allowPrivateTargets', { infer: true });
-    const connect = guardedConnector(this.allowPrivate, FETCH_LIMITS.timeoutMs);
+    this.policy = outboundPolicy(config.get('security', { infer: true }));
+    const connect = guardedConnector(this.policy, FETCH_LIMITS.timeoutMs);
     this.agent = new Agent({ connect, headersTimeout: FETCH_LIMITS.timeoutMs });
   }
 
   /** A D12 check of `url` as configured (null when acceptable, else the reason). */
   check(url: string, field: string): string | null {
-    return checkOutboundUrl(url, { allowPrivate: this.allowPrivate, field });
+    return checkOutboundUrl(url, { ...this.policy, field });
   }
 
   /**

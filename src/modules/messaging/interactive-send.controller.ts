@@ -7,10 +7,10 @@ import type { FastifyReply } from 'fastify';
 
 import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
 import { ValidationFailedError } from '../../common/errors';
-import { checkOutboundUrl } from '../../common/http/url-guard';
+import { checkOutboundUrl, type TargetPolicy } from '../../common/http/url-guard';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { AllConfig } from '../../config';
+import { type AllConfig, outboundPolicy } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import {
   type ButtonDto,
@@ -55,13 +55,14 @@ type Send = {
  */
 @SendRoutes()
 export class InteractiveSendController {
-  private readonly allowPrivate: boolean;
+  /** ALLOW_PRIVATE_TARGETS and OUTBOUND_ALLOWED_HOSTS (D12). */
+  private readonly policy: TargetPolicy;
 
   constructor(
     private readonly sender: SendDispatcher,
     config: ConfigService<AllConfig, true>,
   ) {
-    this.allowPrivate = config.get('security.allowPrivateTargets', { infer: true });
+    this.policy = outboundPolicy(config.get('security', { infer: true }));
   }
 
   @Post('carousel/:instance')
@@ -97,7 +98,7 @@ export class InteractiveSendController {
       const url = imageUrl ?? videoUrl;
       if (!url) return undefined;
       const field = `cards[${index}].header.${imageUrl ? 'imageUrl' : 'videoUrl'}`;
-      const refused = checkOutboundUrl(url, { allowPrivate: this.allowPrivate, field });
+      const refused = checkOutboundUrl(url, { ...this.policy, field });
       if (refused) throw invalid(field, refused);
       return { type: imageUrl ? ('image' as const) : ('video' as const), url };
     });
@@ -335,10 +336,7 @@ export class InteractiveSendController {
     let media: OutgoingHeaderMedia | undefined;
     if (body.mediaUrl) {
       if (!body.mediaType) throw invalid('mediaType', 'mediaType is required with mediaUrl');
-      const refused = checkOutboundUrl(body.mediaUrl, {
-        allowPrivate: this.allowPrivate,
-        field: 'mediaUrl',
-      });
+      const refused = checkOutboundUrl(body.mediaUrl, { ...this.policy, field: 'mediaUrl' });
       if (refused) throw invalid('mediaUrl', refused);
       const type = body.mediaType.toLowerCase() as OutgoingHeaderMedia['type'];
       media = { type, url: body.mediaUrl };
