@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import { hostname } from 'node:os';
 
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
@@ -33,7 +34,8 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
   beforeAll(async () => {
     sandbox = await startTestSandbox();
     sandboxPort = new URL(sandbox.wsUrl).port;
-    wharf = await startWharf({ env: sandboxEnv(sandbox) });
+    // The test proxies listen on loopback: allowed explicitly, as an operator would (D12).
+    wharf = await startWharf({ env: sandboxEnv(sandbox, { PROXY_ALLOWED_HOSTS: '127.0.0.1' }) });
     api = new Api(wharf.url);
     ta = (await createAccount(wharf)).token;
   });
@@ -137,7 +139,7 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
     await waitForState(api, ta, 'later-proxy', 'connected');
     expect(tunnels).toBeGreaterThan(0);
   });
-  it('downloads received media through the instance’s HTTP or SOCKS5 proxy (D15)', async () => {
+  it('downloads received media through the instance’s HTTP or SOCKS5 proxy, named by a host name that resolves to an allowed address (D15, D12)', async () => {
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
       'base64',
@@ -160,8 +162,10 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
       ['media-http', 'http', await listen(httpProxy), httpTunnels, '5511966600011'],
       ['media-socks', 'socks5', await listen(socksProxy), socksTunnels, '5511966600012'],
     ] as const) {
+      // The machine's name resolves to loopback: every socket to the proxy (WebSocket, media)
+      // goes through the D12 lookup, which lets it through because 127.0.0.1 is allowed.
       await createInstance(wharf, ta, name, {
-        proxyHost: '127.0.0.1',
+        proxyHost: hostname(),
         proxyPort: String(port),
         proxyProtocol: protocol,
       });
