@@ -20,8 +20,9 @@ import { ProxySummaryDto, SetProxyDto } from './dto/proxy.dto';
 import { ProxyConfig, type ProxyProtocol } from './entities/proxy-config.entity';
 import { ProxyRefusedError } from './proxy-errors';
 
+/** A host name; a trailing dot (a fully qualified name) is accepted. */
 const HOSTNAME =
-  /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)*$/;
+  /^(?=.{1,254}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)*\.?$/;
 
 /** Where the proxy password ciphertext belongs (D11 AAD). */
 const passwordAt = (row: ProxyConfig) => ({
