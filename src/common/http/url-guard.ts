@@ -327,7 +327,8 @@ export function guardedLookup(
   resolve: AddressResolver = systemResolver,
 ): LookupFunction {
   return (hostname: string, options: LookupOptions, callback) => {
-    const family = typeof options.family === 'number' ? options.family : 0;
+    const family =
+      options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
     assertPublicHost(hostname, policy, resolve, family).then(
       (addresses) => {
         const found: LookupAddress[] = addresses.map((address) => ({
