@@ -38,6 +38,22 @@ describe('configuration', () => {
       authFailuresPerMinute: 30,
     });
     expect(config.security.allowPrivateTargets).toBe(false);
+    expect(config.security.proxyAllowedHosts.isEmpty).toBe(true);
+    expect(config.security.outboundAllowedHosts.isEmpty).toBe(true);
+  });
+
+  it('reads the D12 allowlists: host names, IPs and CIDRs, comma-separated', () => {
+    const { security } = load({
+      ...base(),
+      PROXY_ALLOWED_HOSTS: 'proxy.corp.example, 10.0.0.0/8, fd00::/8',
+      OUTBOUND_ALLOWED_HOSTS: 'minio.corp.example,192.168.10.5',
+    });
+    expect(security.proxyAllowedHosts.allowsName('proxy.corp.example')).toBe(true);
+    expect(security.proxyAllowedHosts.allowsAddress('10.1.2.3')).toBe(true);
+    expect(security.proxyAllowedHosts.allowsAddress('fd00::5')).toBe(true);
+    expect(security.proxyAllowedHosts.allowsAddress('192.168.10.5')).toBe(false);
+    expect(security.outboundAllowedHosts.allowsAddress('192.168.10.5')).toBe(true);
+    expect(security.outboundAllowedHosts.allowsName('proxy.corp.example')).toBe(false);
   });
 
   it('selects PostgreSQL from DATABASE_URL', () => {
@@ -74,6 +90,14 @@ describe('configuration', () => {
     [
       { ALLOW_PRIVATE_TARGETS: 'maybe' },
       'Invalid configuration: ALLOW_PRIVATE_TARGETS must be true or false (got "maybe")',
+    ],
+    [
+      { PROXY_ALLOWED_HOSTS: 'proxy.corp.example,10.0.0.0/33' },
+      'Invalid configuration: PROXY_ALLOWED_HOSTS has an invalid entry "10.0.0.0/33" (host name, IP or CIDR)',
+    ],
+    [
+      { OUTBOUND_ALLOWED_HOSTS: 'minio corp' },
+      'Invalid configuration: OUTBOUND_ALLOWED_HOSTS has an invalid entry "minio corp" (host name, IP or CIDR)',
     ],
     [
       { RATE_LIMIT_PER_MINUTE: '0' },

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { registerAs } from '@nestjs/config';
 
+import { HostAllowlist, type TargetPolicy } from '../common/http/url-guard';
 import { ConfigError, readBool, readEnum, readString } from './env';
 
 export interface EncryptionKey {
@@ -21,10 +22,39 @@ export interface SecurityConfig {
   /** Current key followed by the retired ones of ENCRYPTION_KEYS_PREVIOUS (D11). */
   decryptionKeys: EncryptionKey[];
   encryptionKeyFile?: string;
-  /** ALLOW_PRIVATE_TARGETS (D12): lifts the private-address check on outbound URLs. */
+  /** ALLOW_PRIVATE_TARGETS (D12): lifts the private-address check on every outbound target. */
   allowPrivateTargets: boolean;
+  /**
+   * OUTBOUND_ALLOWED_HOSTS (D12): host names, IPs and CIDRs that webhook, media, link-preview
+   * and S3 URLs may point to although private (e.g. an on-prem MinIO). Empty by default.
+   */
+  outboundAllowedHosts: HostAllowlist;
+  /**
+   * PROXY_ALLOWED_HOSTS (D12): host names, IPs and CIDRs an instance's proxy may be on although
+   * private (a corporate proxy on the LAN). Empty by default.
+   */
+  proxyAllowedHosts: HostAllowlist;
   /** EVENTS_INCLUDE_INSTANCE_TOKEN (D3). */
   eventsIncludeInstanceToken: boolean;
+}
+
+/** Reads a comma-separated allowlist of host names, IPs and CIDRs (D12). */
+function readAllowlist(variable: string): HostAllowlist {
+  try {
+    return HostAllowlist.parse(readString(variable));
+  } catch (error) {
+    throw new ConfigError(variable, (error as Error).message);
+  }
+}
+
+/** The D12 policy of outbound URLs: webhooks, media, link previews, header media, S3. */
+export function outboundPolicy(security: SecurityConfig): TargetPolicy {
+  return { allowPrivate: security.allowPrivateTargets, allowed: security.outboundAllowedHosts };
+}
+
+/** The D12 policy of instance proxies (PROXY_ALLOWED_HOSTS, ALLOW_PRIVATE_TARGETS). */
+export function proxyPolicy(security: SecurityConfig): TargetPolicy {
+  return { allowPrivate: security.allowPrivateTargets, allowed: security.proxyAllowedHosts };
 }
 
 /** Derives the public key id: the first 6 bytes of SHA-256(key), base64url. */
@@ -90,6 +120,8 @@ export function loadSecurityConfig(): SecurityConfig {
     decryptionKeys: [encryptionKey, ...previous.filter((k) => k.id !== encryptionKey.id)],
     encryptionKeyFile,
     allowPrivateTargets: readBool('ALLOW_PRIVATE_TARGETS', false),
+    outboundAllowedHosts: readAllowlist('OUTBOUND_ALLOWED_HOSTS'),
+    proxyAllowedHosts: readAllowlist('PROXY_ALLOWED_HOSTS'),
     eventsIncludeInstanceToken: readBool('EVENTS_INCLUDE_INSTANCE_TOKEN', false),
   };
 }

@@ -13,7 +13,8 @@ describe('settings, proxy and S3 of an instance (API.md §3.1)', () => {
   let instance: InstanceFixture;
 
   beforeAll(async () => {
-    wharf = await startWharf();
+    // A corporate proxy on the LAN (the spec's example 10.0.0.5) is allowed explicitly (D12).
+    wharf = await startWharf({ env: { PROXY_ALLOWED_HOSTS: '10.0.0.0/8' } });
     api = new Api(wharf.url);
     const account = await createAccount(wharf);
     instance = await createInstance(wharf, account.token, 'cfg');
@@ -176,6 +177,10 @@ describe('settings, proxy and S3 of an instance (API.md §3.1)', () => {
       [
         { enabled: true, host: 'bad host!', port: '80', protocol: 'http' },
         'Invalid request body: host must be an IP address or a host name',
+      ],
+      [
+        { enabled: true, host: '192.168.0.5', port: '80', protocol: 'http' },
+        'Invalid request body: host must not point to a private or loopback address',
       ],
       [{ enabled: 'yes' }, 'Invalid request body: enabled must be a boolean value'],
     ])('refuses %j and changes nothing', async (body, message) => {

@@ -43,7 +43,7 @@ interface RouteSpec {
 
 const PROXY_BODY = {
   enabled: true,
-  host: '203.0.113.9',
+  host: 'proxy.intruder.example',
   port: '1080',
   protocol: 'socks5',
   username: 'intruder',

@@ -196,7 +196,7 @@ describe('secrets at rest (D3, D11)', () => {
         token: second.body.instance.token,
         body: {
           enabled: true,
-          host: '198.51.100.7',
+          host: 'socks.example.net',
           port: '1080',
           protocol: 'socks5',
           username: 'second-user',

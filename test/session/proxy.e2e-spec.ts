@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import { hostname } from 'node:os';
 
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
+  instanceItem,
   linkByQr,
   type Sandbox,
   sandboxEnv,
   startTestSandbox,
+  stateEvents,
   waitForState,
 } from '../support/sessions';
 import { waitUntil } from '../support/wait';
@@ -25,6 +28,7 @@ function listen(server: NetServer): Promise<number> {
 describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
+  let successor: WharfHandle | undefined;
   let api: Api;
   let ta: string;
   let sandboxPort: string;
@@ -33,11 +37,13 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
   beforeAll(async () => {
     sandbox = await startTestSandbox();
     sandboxPort = new URL(sandbox.wsUrl).port;
-    wharf = await startWharf({ env: sandboxEnv(sandbox) });
+    // The test proxies listen on loopback: allowed explicitly, as an operator would (D12).
+    wharf = await startWharf({ env: sandboxEnv(sandbox, { PROXY_ALLOWED_HOSTS: '127.0.0.1' }) });
     api = new Api(wharf.url);
     ta = (await createAccount(wharf)).token;
   });
   afterAll(async () => {
+    await successor?.close();
     await wharf.close();
     await sandbox.close();
     for (const server of servers) server.close();
@@ -137,7 +143,7 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
     await waitForState(api, ta, 'later-proxy', 'connected');
     expect(tunnels).toBeGreaterThan(0);
   });
-  it('downloads received media through the instance’s HTTP or SOCKS5 proxy (D15)', async () => {
+  it('downloads received media through the instance’s HTTP or SOCKS5 proxy, named by a host name that resolves to an allowed address (D15, D12)', async () => {
     const png = Buffer.from(
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
       'base64',
@@ -160,8 +166,10 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
       ['media-http', 'http', await listen(httpProxy), httpTunnels, '5511966600011'],
       ['media-socks', 'socks5', await listen(socksProxy), socksTunnels, '5511966600012'],
     ] as const) {
+      // The machine's name resolves to loopback: every socket to the proxy (WebSocket, media)
+      // goes through the D12 lookup, which lets it through because 127.0.0.1 is allowed.
       await createInstance(wharf, ta, name, {
-        proxyHost: '127.0.0.1',
+        proxyHost: hostname(),
         proxyPort: String(port),
         proxyProtocol: protocol,
       });
@@ -179,5 +187,57 @@ describe('per-instance proxy for the WhatsApp connection (issue 3)', () => {
       expect(res!.base64).toBe(png.toString('base64'));
       expect(tunnels).toContain(mediaHost);
     }
+  });
+
+  it('restores an instance whose proxy is no longer allowed as disconnected, connects nothing and answers connect with 400 (D12)', async () => {
+    const socks = (await import('simple-socks')).default;
+    let connections = 0;
+    const server = socks.createServer({});
+    server.on('connection', () => (connections += 1));
+    servers.push(server);
+    const port = await listen(server);
+    const inst = await createInstance(wharf, ta, 'was-allowed', {
+      proxyHost: '127.0.0.1',
+      proxyPort: String(port),
+      proxyProtocol: 'socks5',
+      proxyUsername: USER,
+      proxyPassword: PASSWORD,
+    });
+    await linkByQr(
+      api,
+      sandbox,
+      ta,
+      'was-allowed',
+      sandbox.createPhone('5511966600020', 'Allowed').number,
+    );
+    // The operator removes the proxy from PROXY_ALLOWED_HOSTS and restarts Wharf.
+    wharf.process.child.kill('SIGTERM');
+    expect(await wharf.process.exited).toBe(0);
+    const before = connections;
+    expect(before).toBeGreaterThan(0);
+    const env = Object.fromEntries(
+      Object.entries(wharf.env).filter(([name]) => name !== 'PORT' && name !== 'PROXY_ALLOWED_HOSTS'),
+    );
+    successor = await startWharf({ env, db: wharf.db });
+    const next = new Api(successor.url);
+    await waitForState(next, ta, 'was-allowed', 'disconnected');
+    // Not retried: the reconcile loop (every second here) leaves it alone.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await instanceItem(next, ta, 'was-allowed')).status).toBe('disconnected');
+    expect(connections).toBe(before);
+    expect((await stateEvents(successor, inst.id)).at(-1)).toBe('disconnected/connection_lost');
+    const connect = await next.get('/api/instance/connect/was-allowed', { token: ta });
+    expect([connect.status, connect.body.error]).toEqual([
+      400,
+      {
+        code: 'PROXY_REFUSED',
+        message:
+          'Proxy refused: the proxy host is or resolves to a private or loopback address (D12)',
+      },
+    ]);
+    expect(connect.text).not.toContain(PASSWORD);
+    const reconnect = await next.post('/api/instance/reconnect/was-allowed', { token: ta });
+    expect([reconnect.status, reconnect.body.error?.code]).toEqual([400, 'PROXY_REFUSED']);
+    expect(connections).toBe(before);
   });
 });

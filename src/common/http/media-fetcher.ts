@@ -1,11 +1,17 @@
 import { Agent, request } from 'undici';
 
-import { checkOutboundUrl, guardedConnector, PrivateTargetError } from './url-guard';
+import {
+  checkOutboundUrl,
+  guardedConnector,
+  PrivateTargetError,
+  type TargetPolicy,
+} from './url-guard';
 
-/** Limits of {@link MediaFetcher} (D12). */
-export interface MediaFetcherOptions {
-  /** ALLOW_PRIVATE_TARGETS: lifts the private-address check. */
-  allowPrivate: boolean;
+/**
+ * Limits of {@link MediaFetcher} (D12). The policy: `allowPrivate` (ALLOW_PRIVATE_TARGETS) lifts
+ * the private-address check, `allowed` (OUTBOUND_ALLOWED_HOSTS) lets listed hosts through.
+ */
+export interface MediaFetcherOptions extends TargetPolicy {
   /** MEDIA_MAX_BYTES: a body larger than this is refused (announced or streamed). */
   maxBytes: number;
   /** Time limit of the whole download, redirects included, ms (D12: 60 s). */
@@ -38,9 +44,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Downloads media for sends under D12: http(s) only, no credentials in the URL, the resolved
- * address checked at connect time (loopback, private, link-local, CGNAT, multicast and
- * unspecified ranges refused unless ALLOW_PRIVATE_TARGETS) with the socket going to the checked
- * address, at most 3 redirects each checked again, a byte cap (MEDIA_MAX_BYTES, checked on
+ * address checked at connect time (every special-purpose range and this machine's own addresses
+ * refused, see `refusedRange`, unless ALLOW_PRIVATE_TARGETS or OUTBOUND_ALLOWED_HOSTS) with the
+ * socket going to the checked address, at most 3 redirects each checked again, a byte cap (MEDIA_MAX_BYTES, checked on
  * `Content-Length` and while streaming) and one time limit for the whole download (60 s).
  * @throws MediaFetchError with a client-safe reason
  */
@@ -48,7 +54,7 @@ export class MediaFetcher {
   private readonly agent: Agent;
 
   constructor(private readonly options: MediaFetcherOptions) {
-    const connect = guardedConnector(options.allowPrivate, options.timeoutMs);
+    const connect = guardedConnector(options, options.timeoutMs);
     this.agent = new Agent({
       connect,
       keepAliveTimeout: 10_000,
@@ -64,10 +70,7 @@ export class MediaFetcher {
     let current = url;
     try {
       for (let hop = 0; ; hop++) {
-        const refused = checkOutboundUrl(current, {
-          allowPrivate: this.options.allowPrivate,
-          field: 'the URL',
-        });
+        const refused = checkOutboundUrl(current, { ...this.options, field: 'the URL' });
         if (refused) throw new MediaFetchError(refused);
         const parsed = new URL(current);
         if (parsed.username || parsed.password)

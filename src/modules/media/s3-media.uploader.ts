@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EntityManager } from '@mikro-orm/core';
@@ -6,8 +8,8 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
 import { SecretBox } from '../../common/crypto';
-import { assertPublicHost } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
+import { assertPublicHost, guardedLookup, type TargetPolicy } from '../../common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '../../config';
 import { S3Config } from '../storage/entities/s3-config.entity';
 
 /** What is uploaded: a stored media file and how to name and label it. */
@@ -26,16 +28,22 @@ export interface S3MediaObject {
  * Uploads received media to the instance's S3 bucket (API.md §3.1 `s3`, D15) with
  * `@aws-sdk/client-s3`. Object key: `<pathPrefix><messageId><extension>`. A custom `endpoint`
  * (MinIO, Spaces, Backblaze…) is addressed path-style; without one it is AWS, virtual-host
- * style. The endpoint's host is resolved and checked against private ranges before every upload
- * unless ALLOW_PRIVATE_TARGETS (D12).
+ * style. D12 (unless ALLOW_PRIVATE_TARGETS or OUTBOUND_ALLOWED_HOSTS): an endpoint that is an
+ * IP literal is checked before every upload, and the SDK's sockets resolve host names through
+ * `guardedLookup`, so they only ever connect to checked addresses (no DNS rebinding between a
+ * check and the SDK's own lookup).
  */
 @Injectable()
 export class S3MediaUploader {
+  private readonly policy: TargetPolicy;
+
   constructor(
     private readonly em: EntityManager,
     private readonly box: SecretBox,
-    private readonly config: ConfigService<AllConfig, true>,
-  ) {}
+    config: ConfigService<AllConfig, true>,
+  ) {
+    this.policy = outboundPolicy(config.get('security', { infer: true }));
+  }
 
   /** The instance's enabled S3 config, or null when S3 is off. */
   async configOf(instanceId: string): Promise<S3Config | null> {
@@ -56,16 +64,14 @@ export class S3MediaUploader {
       rowId: row.id,
     });
     const endpoint = row.endpoint ? row.endpoint.replace(/\/+$/, '') : null;
-    if (endpoint) {
-      await assertPublicHost(
-        new URL(endpoint).hostname,
-        this.config.get('security.allowPrivateTargets', { infer: true }),
-      );
-    }
+    if (endpoint) await assertPublicHost(new URL(endpoint).hostname, this.policy);
+    const lookup = this.policy.allowPrivate ? undefined : guardedLookup(this.policy);
     const client = new S3Client({
       region: row.region!,
       credentials: { accessKeyId: row.accessKey!, secretAccessKey },
       ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+      // Own agents per client: `client.destroy()` destroys them with the client.
+      requestHandler: { httpAgent: new HttpAgent({ lookup }), httpsAgent: new HttpsAgent({ lookup }) },
       // Plain signed PUTs: S3-compatible stores (MinIO, Spaces, B2…) do not all accept the
       // aws-chunked uploads with trailing checksums the SDK sends by default.
       requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -2,8 +2,14 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Agent, request } from 'undici';
 
-import { checkOutboundUrl, guardedConnector } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
+import {
+  assertPublicHost,
+  checkOutboundUrl,
+  guardedConnector,
+  PrivateTargetError,
+  type TargetPolicy,
+} from '../../common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '../../config';
 
 /** D12 limits of a fetch of a URL a send names: redirects followed and time per request (ms). */
 export const FETCH_LIMITS = { maxRedirects: 3, timeoutMs: 60_000 } as const;
@@ -37,17 +43,37 @@ export interface GuardedGetOptions {
 @Injectable()
 export class GuardedHttpClient implements OnApplicationShutdown {
   private readonly agent: Agent;
-  readonly allowPrivate: boolean;
+  /** ALLOW_PRIVATE_TARGETS and OUTBOUND_ALLOWED_HOSTS (D12). */
+  readonly policy: TargetPolicy;
 
   constructor(config: ConfigService<AllConfig, true>) {
-    this.allowPrivate = config.get('security.allowPrivateTargets', { infer: true });
-    const connect = guardedConnector(this.allowPrivate, FETCH_LIMITS.timeoutMs);
+    this.policy = outboundPolicy(config.get('security', { infer: true }));
+    const connect = guardedConnector(this.policy, FETCH_LIMITS.timeoutMs);
     this.agent = new Agent({ connect, headersTimeout: FETCH_LIMITS.timeoutMs });
   }
 
   /** A D12 check of `url` as configured (null when acceptable, else the reason). */
   check(url: string, field: string): string | null {
-    return checkOutboundUrl(url, { allowPrivate: this.allowPrivate, field });
+    return checkOutboundUrl(url, { ...this.policy, field });
+  }
+
+  /**
+   * The D12 check of a URL a send names, before anything is stored: {@link check}, then the
+   * host resolved and every address checked as at connect time, so a name that resolves to a
+   * private address answers 400 instead of failing the stored send. A name that does not
+   * resolve, and redirects, are left to the send (the connect-time check still applies).
+   * @returns null when acceptable, else the reason (`<field> points to a private or loopback address`)
+   */
+  async checkResolved(url: string, field: string): Promise<string | null> {
+    const refused = this.check(url, field);
+    if (refused || this.policy.allowPrivate) return refused;
+    try {
+      await assertPublicHost(new URL(url).hostname, this.policy);
+    } catch (error) {
+      if (error instanceof PrivateTargetError)
+        return `${field} points to a private or loopback address`;
+    }
+    return null;
   }
 
   /**

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { Body, Headers, Post, Res } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { OutgoingButton, OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 import type { FastifyReply } from 'fastify';
 
 import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
 import { ValidationFailedError } from '../../common/errors';
-import { checkOutboundUrl } from '../../common/http/url-guard';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { AllConfig } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import {
   type ButtonDto,
@@ -21,6 +18,7 @@ import {
   SendPixDto,
 } from './dto/send-structured.dto';
 import { SendMessageResponseDto } from './dto/send-text.dto';
+import { GuardedHttpClient } from './guarded-http.client';
 import { exampleOf, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
 
 /** Most rows a list menu may have across its sections (API.md §3.2). */
@@ -50,19 +48,16 @@ type Send = {
  * `messageType`/`content` of the answers: carousel `interactive` / `"<message> - Carousel with N
  * card(s)"`; button `buttons` / `contentText`; list `list` / `contentText`; form `interactive` /
  * `message`; pix `interactive` / `"PIX key <pixKeyType>: <pixKey>"`. Header media (carousel
- * `imageUrl`/`videoUrl`, button `mediaUrl` + `mediaType`) must be an http(s) URL allowed by D12;
+ * `imageUrl`/`videoUrl`, button `mediaUrl` + `mediaType`) must be an http(s) URL allowed by D12,
+ * checked with its host resolved before anything is stored (`GuardedHttpClient.checkResolved`);
  * it is downloaded and uploaded to WhatsApp when the message is sent.
  */
 @SendRoutes()
 export class InteractiveSendController {
-  private readonly allowPrivate: boolean;
-
   constructor(
     private readonly sender: SendDispatcher,
-    config: ConfigService<AllConfig, true>,
-  ) {
-    this.allowPrivate = config.get('security.allowPrivateTargets', { infer: true });
-  }
+    private readonly http: GuardedHttpClient,
+  ) {}
 
   @Post('carousel/:instance')
   @Auth('account', 'instance')
@@ -86,7 +81,7 @@ export class InteractiveSendController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SendMessageResponseDto> {
-    const media = body.cards.map((card, index) => {
+    const media = await Promise.all(body.cards.map(async (card, index) => {
       const { imageUrl, videoUrl } = card.header;
       if (imageUrl && videoUrl) {
         throw invalid(
@@ -97,10 +92,10 @@ export class InteractiveSendController {
       const url = imageUrl ?? videoUrl;
       if (!url) return undefined;
       const field = `cards[${index}].header.${imageUrl ? 'imageUrl' : 'videoUrl'}`;
-      const refused = checkOutboundUrl(url, { allowPrivate: this.allowPrivate, field });
+      const refused = await this.http.checkResolved(url, field);
       if (refused) throw invalid(field, refused);
       return { type: imageUrl ? ('image' as const) : ('video' as const), url };
-    });
+    }));
     const content: OutgoingContent = {
       kind: 'interactive',
       flow: {
@@ -327,7 +322,7 @@ export class InteractiveSendController {
     });
   }
 
-  private sendButtons(
+  private async sendButtons(
     instance: Instance,
     body: SendButtonsDto,
     headers: Send,
@@ -335,10 +330,7 @@ export class InteractiveSendController {
     let media: OutgoingHeaderMedia | undefined;
     if (body.mediaUrl) {
       if (!body.mediaType) throw invalid('mediaType', 'mediaType is required with mediaUrl');
-      const refused = checkOutboundUrl(body.mediaUrl, {
-        allowPrivate: this.allowPrivate,
-        field: 'mediaUrl',
-      });
+      const refused = await this.http.checkResolved(body.mediaUrl, 'mediaUrl');
       if (refused) throw invalid('mediaUrl', refused);
       const type = body.mediaType.toLowerCase() as OutgoingHeaderMedia['type'];
       media = { type, url: body.mediaUrl };

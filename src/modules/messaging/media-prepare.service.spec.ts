@@ -1,6 +1,7 @@
 import type { ConfigService } from '@nestjs/config';
 import sharp from 'sharp';
 
+import { HostAllowlist } from '../../common/http/url-guard';
 import type { AllConfig } from '../../config';
 import {
   MediaConversionError,
@@ -16,7 +17,7 @@ function service(maxBytes = 1_000_000, allowPrivate = false): MediaPrepareServic
     'media.maxBytes': maxBytes,
     'media.fetchTimeoutMs': 2_000,
     'media.ffmpegPath': 'ffmpeg',
-    'security.allowPrivateTargets': allowPrivate,
+    security: { allowPrivateTargets: allowPrivate, outboundAllowedHosts: HostAllowlist.EMPTY },
   };
   return new MediaPrepareService({
     get: (key: string) => values[key],

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 
 import { DomainError, ValidationFailedError } from '../../common/errors';
 import { MediaFetcher, MediaFetchError, tooLarge } from '../../common/http/media-fetcher';
-import type { AllConfig } from '../../config';
+import { type AllConfig, outboundPolicy } from '../../config';
 
 /** 400 for a media URL Wharf refused or could not download (D12); the URL is never echoed. */
 export class MediaFetchFailedError extends DomainError {
@@ -102,7 +102,7 @@ export class MediaPrepareService implements OnApplicationShutdown {
     this.maxBytes = config.get('media.maxBytes', { infer: true });
     this.ffmpegPath = config.get('media.ffmpegPath', { infer: true });
     this.fetcher = new MediaFetcher({
-      allowPrivate: config.get('security.allowPrivateTargets', { infer: true }),
+      ...outboundPolicy(config.get('security', { infer: true })),
       maxBytes: this.maxBytes,
       timeoutMs: config.get('media.fetchTimeoutMs', { infer: true }),
     });

@@ -51,7 +51,7 @@ export class ProxyController {
   @ApiSuccess({
     summary: 'Set or remove the proxy',
     description:
-      '`enabled: false` removes the proxy. The change takes effect on the next `reconnect` or `connect`. An omitted `password` keeps the stored one.',
+      '`enabled: false` removes the proxy. The change takes effect on the next `reconnect` or `connect`. An omitted `password` keeps the stored one. The host falls under D12: a private, loopback or special-use address (any encoding) or a local name is refused unless listed in `PROXY_ALLOWED_HOSTS`, and the host is checked again after DNS resolution when connecting.',
     type: ProxyResponseDto,
     example: { success: true, message: 'Proxy configuration updated', proxy: EXAMPLE_PROXY },
   })

@@ -1,16 +1,28 @@
+import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 
 import { EntityManager } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 
 import { SecretBox } from '../../common/crypto';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
+import {
+  assertPublicHost,
+  checkOutboundHost,
+  guardedLookup,
+  PrivateTargetError,
+  type TargetPolicy,
+} from '../../common/http/url-guard';
+import { type AllConfig, proxyPolicy } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import { ProxySummaryDto, SetProxyDto } from './dto/proxy.dto';
 import { ProxyConfig, type ProxyProtocol } from './entities/proxy-config.entity';
+import { ProxyRefusedError } from './proxy-errors';
 
+/** A host name; a trailing dot (a fully qualified name) is accepted. */
 const HOSTNAME =
-  /^(?=.{1,253}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)*$/;
+  /^(?=.{1,254}$)([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?)*\.?$/;
 
 /** Where the proxy password ciphertext belongs (D11 AAD). */
 const passwordAt = (row: ProxyConfig) => ({
@@ -47,17 +59,33 @@ export interface ProxyCredentials {
   password: string | null;
 }
 
-/** The instance's own proxy (API.md §3.1 getProxy/proxy); the password is encrypted (D11). */
+/**
+ * The instance's own proxy (API.md §3.1 getProxy/proxy); the password is encrypted (D11). Its
+ * host falls under D12 like every outbound target: refused when configured if it is a private,
+ * loopback or special-use address (any encoding) or a local name, and checked again after DNS
+ * resolution whenever a socket to it opens; PROXY_ALLOWED_HOSTS (names, IPs, CIDRs) lets
+ * corporate proxies on private networks through, ALLOW_PRIVATE_TARGETS everything.
+ */
 @Injectable()
 export class ProxyService {
+  private readonly logger = new Logger(ProxyService.name);
+  /** D12 for proxy hosts: ALLOW_PRIVATE_TARGETS and PROXY_ALLOWED_HOSTS. */
+  readonly policy: TargetPolicy;
+  /** The lookup of sockets to proxies: resolves and checks under {@link policy}. */
+  readonly lookup: LookupFunction;
+
   constructor(
     private readonly em: EntityManager,
     private readonly box: SecretBox,
-  ) {}
+    config: ConfigService<AllConfig, true>,
+  ) {
+    this.policy = proxyPolicy(config.get('security', { infer: true }));
+    this.lookup = guardedLookup(this.policy);
+  }
 
   /**
-   * Checks a proxy request: enabled proxies need host, port and protocol, and the host must be
-   * an IP or a host name.
+   * Checks a proxy request: enabled proxies need host, port and protocol, the host must be an
+   * IP or a host name, and D12 must allow it (see the class comment).
    * @throws ValidationFailedError `Invalid request body: <detail>`
    */
   validate(input: SetProxyDto): void {
@@ -73,11 +101,32 @@ export class ProxyService {
       );
     }
     const host = input.host ?? '';
-    if (!isIP(host.replace(/^\[|\]$/g, '')) && !HOSTNAME.test(host)) {
-      throw new ValidationFailedError(
-        'Invalid request body: host must be an IP address or a host name',
-        [{ field: 'host', message: 'host must be an IP address or a host name' }],
+    const problem =
+      !isIP(host.replace(/^\[|\]$/g, '')) && !HOSTNAME.test(host)
+        ? 'host must be an IP address or a host name'
+        : checkOutboundHost(host, { ...this.policy, field: 'host' });
+    if (problem) {
+      throw new ValidationFailedError(`Invalid request body: ${problem}`, [
+        { field: 'host', message: problem },
+      ]);
+    }
+  }
+
+  /**
+   * The connect-time D12 check of a proxy, before any socket opens: the host is resolved and
+   * every address checked (see the class comment). A resolution failure is left to the
+   * connection itself (it fails as a network error); only a refusal throws.
+   * @throws ProxyRefusedError (400) when the host is or resolves to a refused address
+   */
+  async assertAllowed(proxy: Pick<ProxyCredentials, 'host'>, instanceName: string): Promise<void> {
+    try {
+      await assertPublicHost(proxy.host, this.policy);
+    } catch (error) {
+      if (!(error instanceof PrivateTargetError)) return;
+      this.logger.warn(
+        `Proxy of ${instanceName} refused (D12): its host is or resolves to a private or loopback address; allow it with PROXY_ALLOWED_HOSTS`,
       );
+      throw new ProxyRefusedError();
     }
   }
 

@@ -6,6 +6,7 @@ import { DomainError, OperationFailedError, ValidationFailedError } from '../../
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
+import { ProxyRefusedError } from '../proxy/proxy-errors';
 import {
   ConnectQueryDto,
   ConnectResponseDto,
@@ -31,7 +32,7 @@ export class SessionController {
   @ApiSuccess({
     summary: 'Start a connection; get a QR code or a pairing code',
     description:
-      'Starts a fresh client and waits (at most 60 s) for the first QR code, or for an 8-character pairing code when `number` is given. An instance already connected answers `Instance already connected`.',
+      'Starts a fresh client and waits (at most 60 s) for the first QR code, or for an 8-character pairing code when `number` is given. An instance already connected answers `Instance already connected`. A proxy whose host is or resolves to a private address not in `PROXY_ALLOWED_HOSTS` answers 400 `PROXY_REFUSED` (D12).',
     type: ConnectResponseDto,
     example: {
       success: true,
@@ -41,7 +42,12 @@ export class SessionController {
       status: 'qr',
     },
   })
-  @ApiErrors(ConnectTimeoutError, ValidationFailedError, SessionOwnedElsewhereError)
+  @ApiErrors(
+    ConnectTimeoutError,
+    ValidationFailedError,
+    SessionOwnedElsewhereError,
+    ProxyRefusedError,
+  )
   async connect(
     @InstanceParam() instance: Instance,
     @Query() query: ConnectQueryDto,
@@ -78,7 +84,7 @@ export class SessionController {
     type: ReconnectResponseDto,
     example: { success: true, message: 'Reconnect initiated', status: 'connecting' },
   })
-  @ApiErrors(NoSavedSessionError, SessionOwnedElsewhereError, {
+  @ApiErrors(NoSavedSessionError, SessionOwnedElsewhereError, ProxyRefusedError, {
     ...OperationFailedError,
     literal: 'Failed to reconnect: <reason>',
     name: 'ReconnectFailed',

@@ -29,6 +29,7 @@ import { EventsService } from '../events/events.service';
 import { Instance, type InstanceState } from '../instance/entities/instance.entity';
 import { ProxyService } from '../proxy/proxy.service';
 import { createProxyAgent, proxyUrl } from '../proxy/proxy-agent';
+import { ProxyRefusedError } from '../proxy/proxy-errors';
 import { SettingsService } from '../settings/settings.service';
 import { claimFence, DatabaseAuthStateStore, hasSavedSession } from './database-auth-state.store';
 import { SessionCredentials } from './entities/session-credentials.entity';
@@ -79,6 +80,8 @@ interface ManagedSession {
   /** Event handling runs in order per session. */
   eventChain: Promise<void>;
   closed: boolean;
+  /** The proxy host, checked again (D12) before every scheduled reconnect. */
+  proxyHost?: string;
 }
 
 /** How long a relayed number lookup (D13) waits for the owning process, ms. */
@@ -406,8 +409,10 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     try {
       settings = await this.settings.get(instance);
       proxy = await this.proxies.credentials(instance);
+      if (proxy) await this.proxies.assertAllowed(proxy, instance.name);
     } catch (error) {
       await this.leases.release(lease).catch(() => undefined);
+      if (error instanceof ProxyRefusedError) await this.stopForRefusedProxy(instance);
       throw error;
     }
     const sandboxUrl = this.config.get('session.sandboxUrl', { infer: true });
@@ -418,8 +423,9 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       engineLogLevel: this.config.get('session.engineLogLevel', { infer: true }),
       waVersion: this.config.get('session.waVersion', { infer: true }),
       browser: ['Wharf', 'Chrome', WHARF_VERSION],
-      proxyAgent: proxy ? createProxyAgent(proxy) : undefined,
+      proxyAgent: proxy ? createProxyAgent(proxy, this.proxies.lookup) : undefined,
       mediaProxyUrl: proxy ? proxyUrl(proxy) : undefined,
+      proxyLookup: proxy ? this.proxies.lookup : undefined,
       markOnlineOnConnect: settings.keepOnlineStatus,
       disableHistorySync: sandboxUrl ? true : settings.disableHistorySync,
       sandbox: sandboxUrl
@@ -441,6 +447,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       ),
       eventChain: Promise.resolve(),
       closed: false,
+      proxyHost: proxy?.host,
     };
     this.sessions.set(instance.id, managed);
     session.on('connection', (event) =>
@@ -471,6 +478,24 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     }
     for (const listener of this.owned) listener(instance.id);
     return managed;
+  }
+
+  /**
+   * An instance whose proxy D12 refused does not keep a `connected`/`connecting` state it cannot
+   * reach (restores and takeovers would otherwise retry it forever): it becomes `disconnected`
+   * (`connection_lost`, D7's vocabulary) with an `instance.state` event, and stays so until its
+   * proxy is fixed and `connect`/`reconnect` is called. The refusal itself is logged by
+   * `ProxyService.assertAllowed`.
+   */
+  private async stopForRefusedProxy(instance: Pick<Instance, 'id' | 'name'>): Promise<void> {
+    const fresh = await this.em.fork().findOne(Instance, { id: instance.id });
+    if (!fresh || (fresh.state !== 'connected' && fresh.state !== 'connecting')) return;
+    await this.transition(instance.id, instance.name, fresh.state, {
+      state: 'disconnected',
+      reason: 'connection_lost',
+    }).catch((error: unknown) =>
+      this.logger.warn(`State of ${instance.name} not updated: ${(error as Error).message}`),
+    );
   }
 
   private enqueue(managed: ManagedSession, work: () => Promise<void>): void {
@@ -609,6 +634,16 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     managed.reconnectTimer = setTimeout(() => {
       this.withLock(managed.instanceId, async () => {
         if (managed.closed || this.sessions.get(managed.instanceId) !== managed) return;
+        if (managed.proxyHost) {
+          try {
+            await this.proxies.assertAllowed({ host: managed.proxyHost }, managed.name);
+          } catch (error) {
+            if (!(error instanceof ProxyRefusedError)) throw error;
+            await this.close(managed, { release: true });
+            await this.stopForRefusedProxy({ id: managed.instanceId, name: managed.name });
+            return;
+          }
+        }
         const previous = managed.state;
         managed.state = 'connecting';
         await this.transition(managed.instanceId, managed.name, previous, {

@@ -5,7 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { SecretBox } from '../../common/crypto';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { checkOutboundUrl } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
+import { type AllConfig, outboundPolicy } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import { S3SummaryDto, SetS3Dto } from './dto/s3.dto';
 import { S3Config } from './entities/s3-config.entity';
@@ -65,7 +65,7 @@ export class S3ConfigService {
     if (input.endpoint) {
       const problem = checkOutboundUrl(input.endpoint, {
         field: 'endpoint',
-        allowPrivate: this.config.get('security.allowPrivateTargets', { infer: true }),
+        ...outboundPolicy(this.config.get('security', { infer: true })),
       });
       if (problem)
         throw new ValidationFailedError(`Invalid request body: ${problem}`, [

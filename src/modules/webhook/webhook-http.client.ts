@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Agent, request } from 'undici';
 
 import { guardedConnector } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
+import { type AllConfig, outboundPolicy } from '../../config';
 
 /** What one POST produced: an answer (any status) or an error without one. */
 export type WebhookHttpResult =
@@ -15,7 +15,7 @@ export type WebhookHttpResult =
  * (WEBHOOK_TIMEOUT_MS, 15 s), redirects never followed (undici's `request` does not follow
  * them), and the private-address check at connect time: the host is resolved, every address is
  * checked with `assertPublicHost`, and the socket goes to a checked address (no DNS rebinding),
- * unless ALLOW_PRIVATE_TARGETS is set.
+ * unless ALLOW_PRIVATE_TARGETS is set or the host is in OUTBOUND_ALLOWED_HOSTS.
  */
 @Injectable()
 export class WebhookHttpClient implements OnApplicationShutdown {
@@ -24,8 +24,10 @@ export class WebhookHttpClient implements OnApplicationShutdown {
 
   constructor(config: ConfigService<AllConfig, true>) {
     this.timeoutMs = config.get('webhook.timeoutMs', { infer: true });
-    const allowPrivate = config.get('security.allowPrivateTargets', { infer: true });
-    const connect = guardedConnector(allowPrivate, this.timeoutMs);
+    const connect = guardedConnector(
+      outboundPolicy(config.get('security', { infer: true })),
+      this.timeoutMs,
+    );
     this.agent = new Agent({
       connect,
       keepAliveTimeout: 30_000,

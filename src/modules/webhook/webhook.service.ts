@@ -5,7 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import { generateSigningSecret, SecretBox } from '../../common/crypto';
 import { DomainError, OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { checkOutboundUrl } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
+import { type AllConfig, outboundPolicy } from '../../config';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { RotatedSecretDto, WebhookDto, WebhookSummaryDto } from './dto/webhook.dto';
@@ -92,7 +92,7 @@ export class WebhookService {
     if (!isEnabled(input)) return null;
     const urlProblem = checkOutboundUrl(input.url, {
       field: fields.url,
-      allowPrivate: this.config.get('security.allowPrivateTargets', { infer: true }),
+      ...outboundPolicy(this.config.get('security', { infer: true })),
     });
     if (urlProblem) return urlProblem;
     if (

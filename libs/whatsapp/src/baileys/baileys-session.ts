@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import { type Agent as HttpsAgent,Agent as HttpsAgentClass } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 
 import type {
@@ -14,7 +15,13 @@ import type {
   WASocket,
 } from 'baileys';
 import type { Level, Logger } from 'pino';
-import { Agent as UndiciAgent, type Dispatcher, ProxyAgent, Socks5ProxyAgent } from 'undici';
+import {
+  Agent as UndiciAgent,
+  buildConnector,
+  type Dispatcher,
+  ProxyAgent,
+  Socks5ProxyAgent,
+} from 'undici';
 
 import type { AuthStateStore } from '../auth-state-store';
 import {
@@ -91,6 +98,12 @@ export interface BaileysSessionOptions {
    * dispatcher rather than `proxyAgent`. Without it downloads go direct.
    */
   mediaProxyUrl?: string;
+  /**
+   * Resolves the proxy's host name whenever a media download opens a socket to the proxy (the
+   * caller's address policy, e.g. Wharf's D12 check). `proxyAgent` carries its own. Default:
+   * the system resolver.
+   */
+  proxyLookup?: LookupFunction;
 }
 
 /** One Baileys socket and what the session expects of it. */
@@ -556,13 +569,25 @@ export class BaileysSession extends WhatsAppSession {
     const ca = this.options.sandbox?.mediaCa;
     const tls = ca ? { ca } : undefined;
     const proxy = this.options.mediaProxyUrl;
+    const lookup = this.options.proxyLookup;
     if (proxy && /^socks5?h?:/i.test(proxy)) {
-      // `requestTls` (TLS to the target through the tunnel) is supported but not in the types.
-      this.downloadDispatcher = new Socks5ProxyAgent(proxy.replace(/^socks5h:/i, 'socks5:'), {
+      // `requestTls`: TLS to the target through the tunnel. `connect`: the socket to the proxy
+      // (plain TCP: `proxyTls` would make it TLS).
+      const options: ConstructorParameters<typeof Socks5ProxyAgent>[1] = {
         ...(tls ? { requestTls: tls } : {}),
-      } as ConstructorParameters<typeof Socks5ProxyAgent>[1]);
+        ...(lookup ? { connect: buildConnector({ lookup }) } : {}),
+      };
+      this.downloadDispatcher = new Socks5ProxyAgent(
+        proxy.replace(/^socks5h:/i, 'socks5:'),
+        options,
+      );
     } else if (proxy) {
-      this.downloadDispatcher = new ProxyAgent({ uri: proxy, ...(tls ? { requestTls: tls } : {}) });
+      this.downloadDispatcher = new ProxyAgent({
+        uri: proxy,
+        ...(tls ? { requestTls: tls } : {}),
+        // The connection to the proxy itself (its options reach net/tls.connect).
+        ...(lookup ? { proxyTls: { lookup } } : {}),
+      });
     } else if (tls) {
       this.downloadDispatcher = new UndiciAgent({ connect: tls });
     }

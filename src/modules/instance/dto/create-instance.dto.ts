@@ -43,6 +43,7 @@ export class CreateInstanceDto {
   token?: string;
 
   @IsOptional() @IsBoolean() proxyEnabled?: boolean;
+  /** IP or host name; D12 as `host` of `POST /api/instance/proxy` (PROXY_ALLOWED_HOSTS). */
   @IsOptional()
   @Trim()
   @IsString()

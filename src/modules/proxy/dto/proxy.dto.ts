@@ -16,7 +16,10 @@ export class SetProxyDto {
   @ApiProperty({ required: false, example: true, default: true })
   enabled?: boolean;
 
-  /** IP or host name. */
+  /**
+   * IP or host name. D12: a private, loopback or special-use address (any encoding) or a local
+   * name is refused unless in PROXY_ALLOWED_HOSTS (or ALLOW_PRIVATE_TARGETS).
+   */
   @IsOptional()
   @Trim()
   @IsString()
