@@ -1,5 +1,6 @@
 import { AppConfig, appConfig, loadAppConfig } from './app.config';
 import { DatabaseConfig, databaseConfig, loadDatabaseConfig } from './database.config';
+import { DeletionConfig, deletionConfig, loadDeletionConfig } from './deletion.config';
 import {
   InboundMediaConfig,
   inboundMediaConfig,
@@ -14,6 +15,7 @@ import { loadWebhookConfig, WebhookConfig, webhookConfig } from './webhook.confi
 
 export * from './app.config';
 export * from './database.config';
+export * from './deletion.config';
 export { ConfigError, withEnvironment } from './env';
 export * from './inbound-media.config';
 export * from './media.config';
@@ -34,6 +36,7 @@ export interface AllConfig {
   webhook: WebhookConfig;
   inboundMedia: InboundMediaConfig;
   media: MediaConfig;
+  deletion: DeletionConfig;
 }
 
 /** The `load` list of `ConfigModule.forRoot`. */
@@ -47,6 +50,7 @@ export const configLoaders = [
   webhookConfig,
   inboundMediaConfig,
   mediaConfig,
+  deletionConfig,
 ];
 
 /**
@@ -64,5 +68,6 @@ export function loadAllConfig(): AllConfig {
     webhook: loadWebhookConfig(),
     inboundMedia: loadInboundMediaConfig(),
     media: loadMediaConfig(),
+    deletion: loadDeletionConfig(),
   };
 }

@@ -32,6 +32,7 @@ export class AuthService {
    *   failed attempt and answers 401 `Invalid token`)
    * @throws InvalidTokenError when the token is valid but of a kind the route does not accept
    * @throws AccountDisabledError for a disabled account or one of its instances
+   *   (an account being deleted, or one of its instances, matches nothing: `null`, issue 11)
    */
   async resolve(token: string, allowed: readonly PrincipalKind[]): Promise<Principal | null> {
     const security = this.config.get('security', { infer: true });
@@ -56,6 +57,8 @@ export class AuthService {
     const hash = sha256Hex(token);
     const account = await this.em.findOne(Account, { tokenHash: hash });
     if (account && constantTimeEqual(account.tokenHash, hash)) {
+      // An account being deleted is as good as gone (issue 11): 401 `Invalid token` at once.
+      if (account.deletionRequestedAt) return null;
       if (!allowed.includes('account')) throw new InvalidTokenError();
       if (account.disabled) throw new AccountDisabledError();
       return { kind: 'account', account };
@@ -75,6 +78,7 @@ export class AuthService {
       { populate: ['account'] },
     );
     if (instance && digests.some((d) => constantTimeEqual(d, instance.tokenDigest))) {
+      if (instance.account.deletionRequestedAt) return null;
       if (!allowed.includes('instance')) throw new InvalidTokenError();
       if (instance.account.disabled) throw new AccountDisabledError();
       return { kind: 'instance', account: instance.account, instance };

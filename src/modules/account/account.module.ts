@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 
-import { InstanceModule } from '../instance/instance.module';
+import { SessionModule } from '../session/session.module';
 import { AccountService } from './account.service';
+import { AccountDeletionService } from './account-deletion.service';
 import { AdminController } from './admin.controller';
 
-@Module({ imports: [InstanceModule], controllers: [AdminController], providers: [AccountService] })
+@Module({
+  imports: [SessionModule],
+  controllers: [AdminController],
+  providers: [AccountService, AccountDeletionService],
+})
 export class AccountModule {}

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 
 import { generateToken, sha256Hex } from '../../common/crypto';
 import {
@@ -7,9 +8,11 @@ import {
   OperationFailedError,
   ValidationFailedError,
 } from '../../common/errors';
+import type { AllConfig } from '../../config';
 import { Instance } from '../instance/entities/instance.entity';
-import { InstanceService } from '../instance/instance.service';
+import { type AccountDeletionProgress, AccountDeletionService } from './account-deletion.service';
 import {
+  AccountDeletionDto,
   AccountDto,
   AccountWithTokenDto,
   CreateAccountDto,
@@ -19,7 +22,12 @@ import { Account } from './entities/account.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function toAccountDto(account: Account, instanceCount: number): AccountDto {
+/** The account as the admin API shows it; `deletion` only while it is being deleted (issue 11). */
+export function toAccountDto(
+  account: Account,
+  instanceCount: number,
+  deletion?: AccountDeletionDto,
+): AccountDto {
   return {
     id: account.id,
     name: account.name,
@@ -28,15 +36,22 @@ export function toAccountDto(account: Account, instanceCount: number): AccountDt
     instanceCount,
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
+    ...(deletion ? { deletion } : {}),
   };
 }
+
+/** What `DELETE /api/admin/accounts/:id` found once it stopped waiting (issue 11). */
+export type AccountDeleteOutcome =
+  | { done: true; deletedInstances: number }
+  | { done: false; deletion: AccountDeletionProgress };
 
 /** The operator's account management (D4). TokenAccounts are stored only as hashes (D3). */
 @Injectable()
 export class AccountService {
   constructor(
     private readonly em: EntityManager,
-    private readonly instances: InstanceService,
+    private readonly deletions: AccountDeletionService,
+    private readonly config: ConfigService<AllConfig, true>,
   ) {}
 
   async create(dto: CreateAccountDto): Promise<AccountWithTokenDto> {
@@ -53,16 +68,32 @@ export class AccountService {
   async list(): Promise<AccountDto[]> {
     const accounts = await this.em.find(Account, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
     const counts = await this.instanceCounts(accounts);
-    return accounts.map((account) => toAccountDto(account, counts.get(account.id) ?? 0));
+    const out: AccountDto[] = [];
+    for (const account of accounts) {
+      const deletion = account.deletionRequestedAt
+        ? await this.deletions.progress(account)
+        : undefined;
+      out.push(toAccountDto(account, counts.get(account.id) ?? 0, deletion));
+    }
+    return out;
   }
 
-  /** @throws AccountNotFoundError */
+  /**
+   * An account; while it is being deleted it carries `deletion` (issue 11).
+   * @throws AccountNotFoundError
+   */
   async get(id: string): Promise<AccountDto> {
-    const account = await this.load(id);
-    return toAccountDto(account, await this.em.count(Instance, { account }));
+    const account = await this.load(id, { deleting: true });
+    const deletion = account.deletionRequestedAt
+      ? await this.deletions.progress(account)
+      : undefined;
+    return toAccountDto(account, await this.em.count(Instance, { account }), deletion);
   }
 
-  /** @throws AccountNotFoundError, ValidationFailedError when no field is given */
+  /**
+   * @throws AccountNotFoundError (also for an account being deleted), ValidationFailedError when
+   *   no field is given
+   */
   async update(id: string, dto: UpdateAccountDto): Promise<AccountDto> {
     if (dto.name === undefined && dto.instanceLimit === undefined && dto.disabled === undefined) {
       throw new ValidationFailedError(
@@ -78,7 +109,10 @@ export class AccountService {
     return toAccountDto(account, await this.em.count(Instance, { account }));
   }
 
-  /** New TokenAccount; the old one is rejected from the next request on (D4). */
+  /**
+   * New TokenAccount; the old one is rejected from the next request on (D4).
+   * @throws AccountNotFoundError (also for an account being deleted)
+   */
   async rotateToken(id: string): Promise<AccountWithTokenDto> {
     const account = await this.load(id);
     const token = generateToken();
@@ -88,26 +122,34 @@ export class AccountService {
   }
 
   /**
-   * Deletes the account after deleting (and, once sessions exist, logging out) every instance (D4).
-   * @returns how many instances were deleted
+   * Accepts the deletion of the account and its instances (D4, issue 11): from now on its tokens
+   * and its instances' tokens answer 401, and AccountDeletionService deletes the instances in
+   * chunks in the background (logging each session out first). Waits at most DELETION_WAIT_MS for
+   * the work to finish, so a small account is answered as deleted. Calling it again for an
+   * account being deleted answers its progress (and restarts the work if nobody runs it).
+   * @throws AccountNotFoundError, OperationFailedError `Failed to delete account`
    */
-  async delete(id: string): Promise<number> {
-    const account = await this.load(id);
-    const owned = await this.instances.ofAccount(account);
-    for (const instance of owned) await this.instances.delete(instance);
+  async delete(id: string): Promise<AccountDeleteOutcome> {
+    const account = await this.load(id, { deleting: true });
     try {
-      await this.em.nativeDelete(Account, { id: account.id });
-      this.em.getUnitOfWork().unsetIdentity(account);
+      await this.deletions.request(this.em, account);
+      const waitMs = this.config.get('deletion.waitMs', { infer: true });
+      if (await this.deletions.waitFor(account.id, waitMs)) {
+        this.em.getUnitOfWork().unsetIdentity(account);
+        return { done: true, deletedInstances: account.deletionTotal ?? 0 };
+      }
+      return { done: false, deletion: await this.deletions.progress(account) };
     } catch (error) {
       throw new OperationFailedError('Failed to delete account', error);
     }
-    return owned.length;
   }
 
-  private async load(id: string): Promise<Account> {
+  /** The account by id; one being deleted only with `deleting` (issue 11). */
+  private async load(id: string, options: { deleting?: boolean } = {}): Promise<Account> {
     if (!UUID.test(id)) throw new AccountNotFoundError();
     const account = await this.em.findOne(Account, { id });
     if (!account) throw new AccountNotFoundError();
+    if (account.deletionRequestedAt && !options.deleting) throw new AccountNotFoundError();
     return account;
   }
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 
 import { Auth } from '../../common/auth/auth.decorator';
 import {
@@ -118,6 +119,13 @@ export class AdminController {
   @Delete(':id')
   @ApiSuccess({
     summary: 'Delete an account and all its instances',
+    description:
+      'The account\'s tokens and its instances\' tokens answer 401 from this moment on. The ' +
+      'instances are logged out and deleted in the background, in chunks (DELETION_CHUNK_SIZE), ' +
+      'so a large account never stalls the process (issue 11). The answer waits at most ' +
+      'DELETION_WAIT_MS: 200 `deleted` when everything is gone by then, otherwise 202 `deleting` ' +
+      'with `deletion` progress; GET /api/admin/accounts/:id shows `deletion` until it answers ' +
+      '404. A crashed deletion is resumed by any process. Calling it again is harmless.',
     type: DeleteAccountResponseDto,
     example: {
       success: true,
@@ -125,17 +133,48 @@ export class AdminController {
       account: { id: EXAMPLE.id, status: 'deleted', deletedInstances: 2 },
     },
   })
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted: the deletion goes on in the background',
+    type: DeleteAccountResponseDto,
+    example: {
+      success: true,
+      message: 'Account deleted',
+      account: {
+        id: EXAMPLE.id,
+        status: 'deleting',
+        deletedInstances: 300,
+        deletion: { status: 'running', instancesTotal: 10000, instancesDeleted: 300 },
+      },
+    },
+  })
   @ApiErrors(AccountNotFoundError, {
     ...OperationFailedError,
     literal: 'Failed to delete account',
     name: 'DeleteFailed',
   })
-  async delete(@Param('id') id: string): Promise<DeleteAccountResponseDto> {
-    const deletedInstances = await this.accounts.delete(id);
+  async delete(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeleteAccountResponseDto> {
+    const outcome = await this.accounts.delete(id);
+    if (outcome.done) {
+      return {
+        success: true,
+        message: 'Account deleted',
+        account: { id, status: 'deleted', deletedInstances: outcome.deletedInstances },
+      };
+    }
+    reply.status(202);
     return {
       success: true,
       message: 'Account deleted',
-      account: { id, status: 'deleted', deletedInstances },
+      account: {
+        id,
+        status: 'deleting',
+        deletedInstances: outcome.deletion.instancesDeleted,
+        deletion: outcome.deletion,
+      },
     };
   }
 }

@@ -1,5 +1,4 @@
 import {
-  type EntityClass,
   EntityManager,
   type FilterQuery,
   UniqueConstraintViolationException,
@@ -25,24 +24,15 @@ import {
 } from '../../common/errors';
 import type { AllConfig } from '../../config';
 import { Account } from '../account/entities/account.entity';
-import { EventLog } from '../events/entities/event-log.entity';
-import { Message } from '../messaging/entities/message.entity';
 import { SetProxyDto } from '../proxy/dto/proxy.dto';
-import { ProxyConfig } from '../proxy/entities/proxy-config.entity';
 import { DISABLED_PROXY, ProxyService, toProxySummary } from '../proxy/proxy.service';
-import { SessionCredentials } from '../session/entities/session-credentials.entity';
-import { SessionKey } from '../session/entities/session-key.entity';
 import { SessionProvider } from '../session/session.provider';
-import { InstanceSettings } from '../settings/entities/instance-settings.entity';
 import { DEFAULT_SETTINGS, SettingsService, toSettingsDto } from '../settings/settings.service';
 import { SetS3Dto } from '../storage/dto/s3.dto';
-import { S3Config } from '../storage/entities/s3-config.entity';
 import { DISABLED_S3, S3ConfigService, toS3Summary } from '../storage/s3-config.service';
 import { WebhookSummaryDto } from '../webhook/dto/webhook.dto';
-import { Webhook } from '../webhook/entities/webhook.entity';
 import { toWebhookSummary, WebhookService } from '../webhook/webhook.service';
 import { WebsocketSummaryDto } from '../websocket/dto/websocket-config.dto';
-import { WebsocketConfig } from '../websocket/entities/websocket-config.entity';
 import { toWebsocketSummary, WebsocketConfigService } from '../websocket/websocket-config.service';
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import {
@@ -247,39 +237,21 @@ export class InstanceService {
   }
 
   /**
-   * Logs the instance out of WhatsApp when it has a session, then deletes it with its session,
-   * events and every stored configuration (API.md §3.1 delete). Objects already in S3 are kept.
+   * Logs the instance out of WhatsApp when it has a session (on whichever process owns it), then
+   * deletes it in one transaction (API.md §3.1 delete). The schema's ON DELETE CASCADE removes
+   * every row that belongs to the instance (settings, proxy, S3, webhooks and their deliveries,
+   * WebSocket, session credentials and keys, events, messages) without loading any of them.
+   * Objects already in S3 are kept.
    * @throws OperationFailedError `Failed to delete instance: <reason>`
    */
   async delete(instance: Instance): Promise<void> {
     try {
       await this.sessions.forget(instance);
-      await this.em.transactional(async (em) => {
-        const owned: EntityClass<{ instance: unknown }>[] = [
-          Message,
-          SessionKey,
-          SessionCredentials,
-          EventLog,
-          InstanceSettings,
-          ProxyConfig,
-          S3Config,
-          Webhook,
-          WebsocketConfig,
-        ];
-        for (const entity of owned) {
-          await em.nativeDelete(entity, { instance: instance.id });
-        }
-        await em.nativeDelete(Instance, { id: instance.id });
-      });
+      await this.em.transactional((em) => em.nativeDelete(Instance, { id: instance.id }));
       this.em.getUnitOfWork().unsetIdentity(instance);
     } catch (error) {
       throw new OperationFailedError(`Failed to delete instance: ${reasonOf(error)}`, error);
     }
-  }
-
-  /** Every instance of an account (account deletion). */
-  async ofAccount(account: Account): Promise<Instance[]> {
-    return this.em.find(Instance, { account });
   }
 
   /** Issues a new TokenInstance; the old one stops working at once (D3). */

@@ -9,8 +9,11 @@ import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import { SessionOwnedElsewhereError } from './session-errors';
 
-/** Commands that must run where the session lives (`lookup`: D13 number check, usync). */
-export type SessionCommand = 'connect' | 'reconnect' | 'logout' | 'lookup';
+/**
+ * Commands that must run where the session lives (`lookup`: D13 number check, usync; `forget`:
+ * stop and log out before the instance is deleted, issue 11).
+ */
+export type SessionCommand = 'connect' | 'reconnect' | 'logout' | 'lookup' | 'forget';
 
 interface CommandMessage {
   id: string;

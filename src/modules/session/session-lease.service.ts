@@ -87,4 +87,19 @@ export class SessionLeaseService {
     const value = await this.redis.get(this.key(instanceId));
     return value ? value.slice(0, value.lastIndexOf(':')) : null;
   }
+
+  /**
+   * The current holder of each instance's lease in one round trip (MGET), for batches such as an
+   * account deletion (issue 11). @returns instance id → owner id, or `null` when nobody holds it
+   */
+  async holders(instanceIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (instanceIds.length === 0) return new Map();
+    const values = await this.redis.mget(...instanceIds.map((id) => this.key(id)));
+    return new Map(
+      instanceIds.map((id, i) => {
+        const value = values[i];
+        return [id, value ? value.slice(0, value.lastIndexOf(':')) : null];
+      }),
+    );
+  }
 }

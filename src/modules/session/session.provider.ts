@@ -330,17 +330,62 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  /** Logs out and stops before the instance is deleted (API.md delete "logs out first"). */
-  async forget(instance: Instance): Promise<void> {
-    if (this.sessions.has(instance.id) || (await hasSavedSession(this.em, instance.id))) {
-      await this.logout(instance).catch((error: unknown) =>
-        this.logger.warn(
-          `Logout before delete of ${instance.name} failed: ${(error as Error).message}`,
-        ),
+  /**
+   * Logs out and stops before the instance is deleted (API.md delete "logs out first"), on
+   * whichever process owns the session: a linked session is logged out (relayed to its owner by
+   * `logout`); a session another process runs without saved credentials (a QR still showing) is
+   * stopped there through the relay (`forget`). Never throws: a failure is logged and the
+   * deletion goes on (the rows go; an orphaned socket stops at its next lease renewal at most).
+   */
+  async forget(instance: Instance, relayed = false): Promise<void> {
+    const warn = (error: unknown) =>
+      this.logger.warn(
+        `Logout before delete of ${instance.name} failed: ${(error as Error).message}`,
       );
+    try {
+      if (this.sessions.has(instance.id) || (await hasSavedSession(this.em, instance.id))) {
+        await this.logout(instance, relayed).catch(warn);
+      } else if (!relayed) {
+        const owner = await this.otherOwner(instance.id);
+        if (owner) await this.relay.send(owner, 'forget', instance.id, {}, 30_000).catch(warn);
+      }
+      const managed = this.sessions.get(instance.id);
+      if (managed) await this.close(managed, { release: true });
+    } catch (error) {
+      warn(error);
     }
-    const managed = this.sessions.get(instance.id);
-    if (managed) await this.close(managed, { release: true });
+  }
+
+  /**
+   * {@link forget} for a batch of instances about to be deleted (account deletion, issue 11),
+   * with two queries for the whole batch (saved credentials, lease holders) instead of a few per
+   * instance: only instances with a local session, saved credentials or a lease are forgotten,
+   * one after the other. Never throws.
+   */
+  async forgetMany(instances: readonly Instance[]): Promise<void> {
+    if (instances.length === 0) return;
+    const ids = instances.map((instance) => instance.id);
+    let saved = new Set<string>(ids);
+    let held = new Map<string, string | null>(ids.map((id) => [id, 'unknown']));
+    try {
+      const rows = await this.em
+        .fork()
+        .find(
+          SessionCredentials,
+          { instance: { $in: ids }, registered: true },
+          { fields: ['instance'] },
+        );
+      saved = new Set(rows.map((row) => row.instance.id));
+      held = await this.leases.holders(ids);
+    } catch (error) {
+      // Unsure who has a session: forget every instance of the batch, one by one.
+      this.logger.warn(`Session look-up before delete failed: ${(error as Error).message}`);
+    }
+    for (const instance of instances) {
+      if (this.sessions.has(instance.id) || saved.has(instance.id) || held.get(instance.id)) {
+        await this.forget(instance);
+      }
+    }
   }
 
   // --- internals ---------------------------------------------------------------------------
@@ -378,6 +423,8 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
         return this.reconnect(instance, true);
       case 'logout':
         return this.logout(instance, true);
+      case 'forget':
+        return this.forget(instance, true);
     }
   }
 
@@ -550,6 +597,8 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
         {
           state: { $in: ['connected', 'connecting'] },
           id: { $in: await this.registeredInstanceIds() },
+          // An account being deleted (issue 11) gets none of its sessions back.
+          account: { deletionRequestedAt: null },
         },
         { orderBy: { id: 'asc' } },
       );

@@ -55,6 +55,22 @@ export class UpdateAccountDto {
   disabled?: boolean;
 }
 
+/** Progress of a background account deletion (issue 11); see AccountDeletionService. */
+export class AccountDeletionDto {
+  @ApiProperty({
+    enum: ['pending', 'running', 'done'],
+    example: 'running',
+    description:
+      '`pending`: accepted, no process works on it right now (it is resumed within DELETION_LOCK_TTL_MS); ' +
+      '`running`: instances are being deleted; `done`: none left, the account is about to go (then 404).',
+  })
+  status: 'pending' | 'running' | 'done';
+  @ApiProperty({ example: 10000, description: 'Instances the account had when the deletion was accepted' })
+  instancesTotal: number;
+  @ApiProperty({ example: 2300, description: 'Instances deleted so far' })
+  instancesDeleted: number;
+}
+
 export class AccountDto {
   @ApiProperty({ example: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f' })
   id: string;
@@ -70,6 +86,16 @@ export class AccountDto {
   createdAt: string;
   @ApiProperty({ example: '2026-04-28T10:30:00.000Z' })
   updatedAt: string;
+  /**
+   * Present only while the account is being deleted (issue 11); its tokens are refused from the
+   * moment the deletion is accepted.
+   */
+  @ApiProperty({
+    required: false,
+    type: AccountDeletionDto,
+    description: 'Present only while the account is being deleted (its tokens are already refused)',
+  })
+  deletion?: AccountDeletionDto;
 }
 
 /** An account with its TokenAccount, shown only when created or rotated (D3). */
@@ -111,10 +137,23 @@ export class AccountListResponseDto {
 export class DeletedAccountDto {
   @ApiProperty({ example: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f' })
   id: string;
-  @ApiProperty({ example: 'deleted' })
-  status: 'deleted';
-  @ApiProperty({ example: 2 })
+  @ApiProperty({
+    enum: ['deleted', 'deleting'],
+    example: 'deleted',
+    description:
+      '`deleted` (200): the account and all its instances are gone. `deleting` (202): the deletion ' +
+      'was accepted and goes on in the background; follow it with GET /api/admin/accounts/:id ' +
+      '(`deletion`) until that answers 404.',
+  })
+  status: 'deleted' | 'deleting';
+  @ApiProperty({ example: 2, description: 'Instances deleted (so far, when `deleting`)' })
   deletedInstances: number;
+  @ApiProperty({
+    required: false,
+    type: AccountDeletionDto,
+    description: 'Only with `deleting` (202): the progress at the time of the answer',
+  })
+  deletion?: AccountDeletionDto;
 }
 
 export class DeleteAccountResponseDto {

@@ -20,4 +20,16 @@ export class Account extends BaseEntity {
 
   @Property({ type: 'boolean' })
   disabled: Opt<boolean> = false;
+
+  /**
+   * When `DELETE /api/admin/accounts/:id` was accepted (issue 11); `null` while the account lives.
+   * From then on its tokens and its instances' tokens are refused and a background deletion
+   * removes its instances in chunks, then this row (AccountDeletionService).
+   */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  deletionRequestedAt: Date | null = null;
+
+  /** How many instances the account had when its deletion was accepted (progress, issue 11). */
+  @Property({ type: 'integer', nullable: true })
+  deletionTotal: number | null = null;
 }
