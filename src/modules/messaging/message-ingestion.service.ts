@@ -67,6 +67,7 @@ export class MessageIngestionService implements OnModuleInit {
     if (row?.published) return;
     const chat = addressPair(message.chatJid, message.chatJidAlt);
     const sender = addressPair(message.senderJid, message.senderJidAlt);
+    const echo = row !== null;
     if (row) {
       // An API send echoed by the engine: publish it once (the send pipeline uses the same claim).
       const claimed = await em.nativeUpdate(
@@ -118,8 +119,12 @@ export class MessageIngestionService implements OnModuleInit {
           this.logger.warn(`Auto-read for ${owner.name} failed: ${(error as Error).message}`),
         );
     }
-    const mediaExtra = message.media ? await this.captureMedia(em, owner, row, message) : undefined;
-    const pollVote = message.pollUpdate ? await this.decryptVote(em, owner, row, message) : undefined;
+    const mediaExtra = message.media
+      ? await this.captureMedia(em, owner, row, message, echo)
+      : undefined;
+    const pollVote = message.pollUpdate
+      ? await this.decryptVote(em, owner, row, message)
+      : undefined;
     await this.events.publish(
       owner,
       'message.exchange',
@@ -142,10 +147,29 @@ export class MessageIngestionService implements OnModuleInit {
     owner: TrafficOwner,
     row: Message,
     message: InboundMessage,
+    echo: boolean,
   ) {
     if (!row.payload.media) row.payload = { ...row.payload, media: message.media };
     const fields = await this.media.capture(owner, row, message.raw);
-    await em.flush();
+    if (!echo) {
+      await em.flush();
+      return fields;
+    }
+    // The echo of an API send: the send pipeline writes the same row's payload (D15 for sent
+    // media, `s3Url` among it) from its own copy. Merge under its lock with what is stored now, the
+    // stored fields winning, so neither writer erases what the other added.
+    await this.statusLock.run(owner.id, async () => {
+      const current = await this.em.fork().findOneOrFail(Message, { id: row.id });
+      const media = {
+        ...(row.payload.media as Record<string, unknown>),
+        ...((current.payload.media as Record<string, unknown> | undefined) ?? {}),
+      };
+      await em.nativeUpdate(
+        Message,
+        { id: row.id },
+        { payload: { ...current.payload, media }, mediaPath: current.mediaPath ?? row.mediaPath },
+      );
+    });
     return fields;
   }
 
