@@ -1,0 +1,175 @@
+import { request as httpRequest } from 'node:http';
+
+import { createAccount, createInstance, DEFAULT_SETTINGS } from '../support/fixtures';
+import { Api } from '../support/http';
+import { startWharf, WharfHandle } from '../support/wharf';
+
+const UNSTORABLE = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+
+/** A D2 validation error naming `field` as unstorable. */
+const unstorable = (field: string) => ({
+  success: false,
+  error: {
+    message: `Invalid request body: ${field} ${UNSTORABLE}`,
+    code: 'VALIDATION_FAILED',
+    details: [{ field, message: `${field} ${UNSTORABLE}` }],
+  },
+});
+
+/** The status and body of a WebSocket upgrade Wharf refuses (read before the socket closes). */
+function upgradeRefusal(url: string, path: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    req.on('upgrade', () => reject(new Error('upgraded')));
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Issue 11 (S1): input Wharf cannot handle answers 4xx in the D2 envelope, never 500. */
+describe('bad input at the edge (issue 11)', () => {
+  let wharf: WharfHandle;
+  let api: Api;
+  let ta: string;
+
+  beforeAll(async () => {
+    wharf = await startWharf();
+    api = new Api(wharf.url);
+    ta = (await createAccount(wharf)).token;
+    await createInstance(wharf, ta, 'a1');
+  });
+  afterAll(() => wharf.close());
+
+  it('answers 400 for a NUL byte in :instance, a query value or a body string, and changes nothing', async () => {
+    expect(await api.get('/api/instance/getSettings/a1%00', { token: ta })).toMatchObject({
+      status: 400,
+      body: unstorable('instance'),
+    });
+    expect(await api.get('/api/events/getWebhook/a1?label=%00', { token: ta })).toMatchObject({
+      status: 400,
+      body: unstorable('label'),
+    });
+    const body = await api.post('/api/instance/settings/a1', {
+      token: ta,
+      rawBody: '{"callRejectMessage":"a\\u0000b","autoRejectCalls":true}',
+    });
+    expect([body.status, body.body]).toEqual([400, unstorable('callRejectMessage')]);
+    const settings = await api.get('/api/instance/getSettings/a1', { token: ta });
+    expect(settings.body.settings).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('answers 400 for unpaired UTF-16 surrogates in body strings and keys (PostgreSQL cannot store them)', async () => {
+    const value = await api.post('/api/instance/settings/a1', {
+      token: ta,
+      rawBody: '{"callRejectMessage":"a\\ud800b"}',
+    });
+    expect([value.status, value.body]).toEqual([400, unstorable('callRejectMessage')]);
+    const nested = await api.post('/api/message/carousel/a1', {
+      token: ta,
+      rawBody: '{"number":"5511999999999","cards":[{"header":{"title":"\\udc00"}}]}',
+    });
+    expect([nested.status, nested.body.error.details]).toEqual([
+      400,
+      [{ field: 'cards.0.header.title', message: `cards.0.header.title ${UNSTORABLE}` }],
+    ]);
+    const key = await api.post('/api/instance/settings/a1', {
+      token: ta,
+      rawBody: '{"a\\u0000":true}',
+    });
+    expect([key.status, key.body.error.message]).toEqual([
+      400,
+      `Invalid request body: body has a property name that ${UNSTORABLE}`,
+    ]);
+  });
+
+  it('still authenticates first: a body with NUL and no token is 401', async () => {
+    const res = await api.post('/api/instance/settings/a1', {
+      rawBody: '{"callRejectMessage":"\\u0000"}',
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('refuses NUL in the instance of a WebSocket upgrade with 400 before any database look-up', async () => {
+    const res = await upgradeRefusal(wharf.url, `/ws/a1%00?token=${ta}`);
+    expect(res).toEqual({ status: 400, body: unstorable('instance') });
+  });
+
+  it('answers 400 for JSON nested 5,000 levels deep instead of overflowing the stack', async () => {
+    const deep = `{"autoRejectCalls":${'['.repeat(5000)}1${']'.repeat(5000)}}`;
+    const res = await api.post('/api/instance/settings/a1', { token: ta, rawBody: deep });
+    expect([res.status, res.body]).toEqual([
+      400,
+      {
+        success: false,
+        error: {
+          message: 'Invalid request body: JSON nested deeper than 32 levels',
+          code: 'INVALID_BODY',
+        },
+      },
+    ]);
+  });
+
+  it('answers router and HTTP parser refusals in the D2 envelope without echoing the URL', async () => {
+    const long = 'a'.repeat(10_000);
+    const tooLong = await api.get(`/api/instance/getSettings/${long}`, { token: ta });
+    expect([tooLong.status, tooLong.body]).toEqual([
+      414,
+      {
+        success: false,
+        error: {
+          message: 'Request URI too long: a path parameter exceeds 500 characters',
+          code: 'URI_TOO_LONG',
+        },
+      },
+    ]);
+    expect(tooLong.headers.get('x-request-id')).toBeTruthy();
+    const badUrl = await api.get('/api/instance/getSettings/%zz', { token: ta });
+    expect([badUrl.status, badUrl.body]).toEqual([
+      400,
+      {
+        success: false,
+        error: { message: 'Invalid URL: malformed percent-encoding', code: 'INVALID_URL' },
+      },
+    ]);
+    expect(badUrl.headers.get('x-request-id')).toBeTruthy();
+    const bigQuery = await api.get(`/api/instance/list?x=${'q'.repeat(17_000)}`, { token: ta });
+    expect([bigQuery.status, bigQuery.body]).toEqual([
+      431,
+      {
+        success: false,
+        error: { message: 'Request header fields too large', code: 'HEADERS_TOO_LARGE' },
+      },
+    ]);
+    expect(bigQuery.headers.get('x-request-id')).toBeTruthy();
+    // Wharf still answers afterwards.
+    expect((await api.get('/health/live')).status).toBe(200);
+  });
+
+  it('lists the first 20 failing fields and counts the rest (5,000 unknown keys answered 308 KB)', async () => {
+    const body = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1]));
+    const res = await api.post('/api/instance/settings/a1', { token: ta, body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details).toHaveLength(20);
+    expect(res.body.error.detailsOmitted).toBe(4980);
+    expect(res.text.length).toBeLessThan(4096);
+    const longKey = await api.post('/api/instance/settings/a1', {
+      token: ta,
+      body: { ['k'.repeat(100_000)]: 1 },
+    });
+    expect(longKey.status).toBe(400);
+    expect(longKey.text.length).toBeLessThan(2048);
+  });
+});
