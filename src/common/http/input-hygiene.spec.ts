@@ -25,6 +25,15 @@ describe('inspectJson', () => {
     });
     expect(inspectJson({ a: { b: {} } }, 2)).toEqual({ kind: 'depth' });
   });
+  it('refuses arrays and objects with more members than the limit, naming them', () => {
+    expect(inspectJson({ list: Array(1024).fill(1) })).toBeNull();
+    expect(inspectJson({ a: { list: Array(1025).fill(1) } })).toEqual({
+      kind: 'size',
+      path: 'a.list',
+    });
+    const wide = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`k${i}`, i]));
+    expect(inspectJson(wide)).toEqual({ kind: 'size', path: '' });
+  });
   it('names the first unstorable string by its dotted path, and keys by their object', () => {
     expect(inspectJson({ cards: [{ header: { title: 'a\u0000' } }] })).toEqual({
       kind: 'text',
@@ -36,9 +45,8 @@ describe('inspectJson', () => {
   });
   it('walks 100,000 array items quickly', () => {
     const started = Date.now();
-    expect(
-      inspectJson({ events: Array.from({ length: 100_000 }, () => 'message.exchange') }),
-    ).toBeNull();
+    const events = Array.from({ length: 100_000 }, () => 'message.exchange');
+    expect(inspectJson({ events }, 32, Infinity)).toBeNull();
     expect(Date.now() - started).toBeLessThan(500);
   });
 });
