@@ -193,3 +193,144 @@ describe('bad input at the edge (issue 11)', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+/** Issue 11: `null`, over-long lists and dot-segment names are refused by the DTOs with 400. */
+describe('nulls, list caps and names in the request DTOs (issue 11)', () => {
+  let wharf: WharfHandle;
+  let api: Api;
+  let ta: string;
+  let accountId: string;
+
+  beforeAll(async () => {
+    wharf = await startWharf();
+    api = new Api(wharf.url);
+    ({ token: ta, id: accountId } = await createAccount(wharf, 'Acme', 5));
+    await createInstance(wharf, ta, 'a1');
+  });
+  afterAll(() => wharf.close());
+
+  it('answers 400 for null where a value is required, and changes nothing', async () => {
+    const settings = await api.post('/api/instance/settings/a1', {
+      token: ta,
+      body: { autoRejectCalls: null, keepOnlineStatus: true },
+    });
+    expect([settings.status, settings.body.error?.message]).toEqual([
+      400,
+      'Invalid request body: autoRejectCalls must be a boolean value',
+    ]);
+    expect((await api.get('/api/instance/getSettings/a1', { token: ta })).body.settings).toEqual(
+      DEFAULT_SETTINGS,
+    );
+    for (const body of [{ name: null }, { disabled: null }]) {
+      const res = await api.patch(`/api/admin/accounts/${accountId}`, {
+        token: wharf.adminToken,
+        body,
+      });
+      expect([JSON.stringify(body), res.status, res.body.error?.code]).toEqual([
+        JSON.stringify(body),
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    const send = await api.post('/api/message/text/a1', {
+      token: ta,
+      body: { number: '5511999999999', message: 'hi', delay: null },
+    });
+    expect([send.status, send.body.error?.message]).toEqual([
+      400,
+      'Invalid request body: delay must be an integer number',
+    ]);
+    const account = await api.get(`/api/admin/accounts/${accountId}`, { token: wharf.adminToken });
+    expect(account.body.account).toMatchObject({ name: 'Acme', disabled: false, instanceLimit: 5 });
+  });
+
+  it('takes null as the documented "no limit" of instanceLimit', async () => {
+    const res = await api.patch(`/api/admin/accounts/${accountId}`, {
+      token: wharf.adminToken,
+      body: { instanceLimit: null },
+    });
+    expect([res.status, res.body.account?.instanceLimit]).toEqual([200, null]);
+  });
+
+  it('refuses the instance names "." and ".." (clients that normalise URLs cannot reach them)', async () => {
+    for (const name of ['.', '..', ' .. ']) {
+      const res = await api.post('/api/instance/new', { token: ta, body: { name } });
+      expect([name, res.status, res.body.error?.message]).toEqual([
+        name,
+        400,
+        'Invalid request body: name must not be "." or ".."',
+      ]);
+    }
+    const list = await api.get('/api/instance/list', { token: ta });
+    expect(list.body.instances.map((i: { name: string }) => i.name)).toEqual(['a1']);
+    expect((await api.post('/api/instance/new', { token: ta, body: { name: '...' } })).status).toBe(
+      201,
+    );
+  });
+
+  it('caps event lists at the number of event types, checked in linear time', async () => {
+    const seven = await api.post('/api/events/websocket/a1', {
+      token: ta,
+      body: { events: Array(7).fill('message.exchange') },
+    });
+    expect(seven.status).toBe(400);
+    expect(seven.body.error.details).toContainEqual({
+      field: 'events',
+      message: 'events must contain at most 6 event names',
+    });
+    const twice = await api.post('/api/events/websocket/a1', {
+      token: ta,
+      body: { events: ['message.exchange', 'message.exchange'] },
+    });
+    expect(twice.body.error?.details).toContainEqual({
+      field: 'events',
+      message: "All events's elements must be unique",
+    });
+    const started = Date.now();
+    const long = await api.post('/api/events/websocket/a1', {
+      token: ta,
+      body: { events: Array.from({ length: 1024 }, (_, i) => `e${i}`) },
+    });
+    expect(long.status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const webhook = await api.post('/api/events/webhook/a1', {
+      token: ta,
+      body: { url: 'https://example.com/wh', events: Array(7).fill('message.exchange') },
+    });
+    expect([webhook.status, webhook.body.error?.message]).toEqual([
+      400,
+      'Invalid request body: events must contain at most 6 event names',
+    ]);
+  });
+
+  it('bounds the inline webhook block of instance creation (URL length, event list)', async () => {
+    const res = await api.post('/api/instance/new', {
+      token: ta,
+      body: {
+        name: 'inline',
+        webhookEnabled: true,
+        webhookURL: `https://example.com/${'a'.repeat(3000)}`,
+        websocketEnabled: true,
+        websocketEvents: Array(7).fill('x'.repeat(100_000)),
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.webhook).toEqual({
+      enabled: false,
+      error: 'webhookURL must be at most 2048 characters',
+    });
+    expect(res.body.websocket.error).toBe('websocketEvents must contain at most 6 event names');
+    expect(res.text.length).toBeLessThan(4096);
+  });
+
+  it('caps each mention at 120 characters', async () => {
+    const res = await api.post('/api/message/text/a1', {
+      token: ta,
+      body: { number: '5511999999999', message: 'hi', mention: ['1'.repeat(1000)] },
+    });
+    expect([res.status, res.body.error?.message]).toEqual([
+      400,
+      'Invalid request body: each value in mention must be shorter than or equal to 120 characters',
+    ]);
+  });
+});

@@ -10,7 +10,11 @@ import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { RotatedSecretDto, WebhookDto, WebhookSummaryDto } from './dto/webhook.dto';
 import { Webhook } from './entities/webhook.entity';
-import { DEFAULT_WEBHOOK_LABEL, MAX_ENABLED_WEBHOOKS } from './webhook.constants';
+import {
+  DEFAULT_WEBHOOK_LABEL,
+  MAX_ENABLED_WEBHOOKS,
+  MAX_WEBHOOK_URL_LENGTH,
+} from './webhook.constants';
 import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook-errors';
 
 export { DEFAULT_WEBHOOK_LABEL, MAX_ENABLED_WEBHOOKS } from './webhook.constants';
@@ -90,6 +94,9 @@ export class WebhookService {
     if (input.enabled !== undefined && typeof input.enabled !== 'boolean')
       return 'enabled must be a boolean';
     if (!isEnabled(input)) return null;
+    // The route's DTO caps `url` too; the inline block of instance creation only comes here.
+    if (typeof input.url === 'string' && input.url.length > MAX_WEBHOOK_URL_LENGTH)
+      return `${fields.url} must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`;
     const urlProblem = checkOutboundUrl(input.url, {
       field: fields.url,
       allowPrivate: this.config.get('security.allowPrivateTargets', { infer: true }),

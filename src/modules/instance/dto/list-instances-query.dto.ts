@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+
+import { Optional } from '../../../common/validation/validators';
 
 export class ListInstancesQueryDto {
   /** One name, or a comma-separated list (a list only with a TokenAccount). Ignored for a TokenInstance. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(10_000)
   @ApiProperty({ required: false, example: 'sales,support' })
