@@ -333,4 +333,19 @@ describe('nulls, list caps and names in the request DTOs (issue 11)', () => {
       'Invalid request body: each value in mention must be shorter than or equal to 120 characters',
     ]);
   });
+
+  it('takes simultaneous first configurations of one instance one after the other (the fuzz found a 500)', async () => {
+    await createInstance(wharf, ta, 'race');
+    const routes: Array<[string, Record<string, unknown>]> = [
+      ['/api/events/websocket/race', { events: ['message.exchange'] }],
+      ['/api/events/webhook/race', { label: 'crm', url: 'https://example.com/wh' }],
+      ['/api/instance/proxy/race', { host: '10.0.0.5', port: '1080', protocol: 'socks5' }],
+    ];
+    for (const [path, body] of routes) {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => api.post(path, { token: ta, body })),
+      );
+      expect([path, answers.map((a) => a.status)]).toEqual([path, Array(8).fill(200)]);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 
 import { SecretBox } from '../../common/crypto';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
+import { retryAfterInsertRace } from '../../database/unique-race';
 import type { Instance } from '../instance/entities/instance.entity';
 import { ProxySummaryDto, SetProxyDto } from './dto/proxy.dto';
 import { ProxyConfig, type ProxyProtocol } from './entities/proxy-config.entity';
@@ -120,9 +121,11 @@ export class ProxyService {
   async set(instance: Instance, input: SetProxyDto): Promise<ProxySummaryDto> {
     this.validate(input);
     try {
-      const row = await this.apply(instance, input);
-      await this.em.flush();
-      return toProxySummary(row);
+      return await retryAfterInsertRace(this.em, async () => {
+        const row = await this.apply(instance, input);
+        await this.em.flush();
+        return toProxySummary(row);
+      });
     } catch (error) {
       throw new OperationFailedError('Failed to update proxy configuration', error);
     }

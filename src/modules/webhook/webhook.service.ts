@@ -6,6 +6,7 @@ import { generateSigningSecret, SecretBox } from '../../common/crypto';
 import { DomainError, OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { checkOutboundUrl } from '../../common/http/url-guard';
 import type { AllConfig } from '../../config';
+import { retryAfterInsertRace } from '../../database/unique-race';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { RotatedSecretDto, WebhookDto, WebhookSummaryDto } from './dto/webhook.dto';
@@ -173,9 +174,12 @@ export class WebhookService {
       ]);
     }
     try {
-      const row = await this.apply(instance, input);
-      await this.em.flush();
-      return this.toDto(row);
+      // A first configuration of the same label at the same moment: the later one overwrites.
+      return await retryAfterInsertRace(this.em, async () => {
+        const row = await this.apply(instance, input);
+        await this.em.flush();
+        return this.toDto(row);
+      });
     } catch (error) {
       if (error instanceof DomainError) throw error;
       if (error instanceof UniqueConstraintViolationException) throw new WebhookDuplicateError();
