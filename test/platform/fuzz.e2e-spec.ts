@@ -147,7 +147,8 @@ function loadOperations(doc: any): Operation[] {
       operations.push({
         method: method.toUpperCase(),
         path,
-        pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
+        // From the placeholders, not the declared parameters (the e2e of D18 checks those).
+        pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]),
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name),
         body: schema ?? null,
         admin: (op.security ?? []).some((s: Record<string, unknown>) => 'admin' in s),
