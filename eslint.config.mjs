@@ -21,10 +21,36 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Issue 11: `IsOptional` lets `null` through to NOT NULL columns; `ArrayUnique` is quadratic.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message: 'Use Optional() from src/common/validation/validators.ts (null is a value).',
+            },
+            {
+              name: 'class-validator',
+              importNames: ['ArrayUnique'],
+              message: 'Use ArrayDistinct() from src/common/validation/validators.ts (linear).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

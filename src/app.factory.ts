@@ -5,6 +5,12 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 
 import { AppModule } from './app.module';
+import {
+  answerClientError,
+  answerFrameworkError,
+  MAX_PARAM_LENGTH,
+  registerUrlHygieneHook,
+} from './common/http/edge-errors';
 import { registerJsonBodyParser } from './common/http/json-body.parser';
 import { requestId } from './common/http/request-id';
 import { HttpMetrics } from './common/metrics/http.metrics';
@@ -15,7 +21,8 @@ import { WHARF_VERSION } from './version';
 /**
  * Builds the Wharf application without listening: validates the configuration (throws
  * `ConfigError`), applies pending migrations (D19), and wires Fastify (request id, JSON parsing,
- * CORS per D21, metrics) and OpenAPI (D18). `main.ts` and the e2e tests share it.
+ * the edge refusals of `edge-errors.ts` in the D2 envelope, CORS per D21, metrics) and OpenAPI
+ * (D18). `main.ts` and the e2e tests share it.
  */
 export async function createApp(): Promise<NestFastifyApplication> {
   const config = loadAllConfig();
@@ -23,7 +30,14 @@ export async function createApp(): Promise<NestFastifyApplication> {
     genReqId: requestId,
     bodyLimit: config.app.bodyLimitBytes,
     trustProxy: config.app.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: MAX_PARAM_LENGTH,
+    },
+    // Errors raised before Nest sees the request (router, Node's HTTP parser) in the D2 envelope.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
@@ -48,6 +62,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
+  registerUrlHygieneHook(fastify);
   registerJsonBodyParser(fastify);
   // Graceful stop: a request still being answered when the server begins to close (a synchronous
   // send released by the stop, for one) would leave its keep-alive connection open afterwards, and

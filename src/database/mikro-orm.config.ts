@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import type { Options } from '@mikro-orm/core';
@@ -55,7 +55,7 @@ export function buildOrmOptions(db: DatabaseConfig): Partial<Options> {
   if (db.dialect === 'postgresql') {
     return { ...common, driver: PostgreSqlDriver, clientUrl: db.url, pool: { min: 0, max: db.poolMax } };
   }
-  mkdirSync(dirname(db.url), { recursive: true });
+  prepareSqliteFile(db.url);
   return {
     ...common,
     driver: LibSqlDriver,
@@ -70,6 +70,23 @@ export function buildOrmOptions(db: DatabaseConfig): Partial<Options> {
       }
     },
   };
+}
+
+/** Mode of a SQLite database Wharf creates (issue 11): it holds encrypted secrets and messages. */
+export const SQLITE_FILE_MODE = 0o600;
+
+/**
+ * Creates the SQLite file empty with mode 0600 (and its folder with 0700) when it does not exist
+ * yet, before libSQL opens it: SQLite gives the `-wal` and `-shm` files it creates the mode of the
+ * database file, so all three stay private to Wharf's user. An existing file keeps its mode.
+ */
+export function prepareSqliteFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', SQLITE_FILE_MODE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** Connection settings of every SQLite connection, in order. */

@@ -4,7 +4,7 @@
  * to S3 (s3rver, a local S3-protocol server), and serves it at `media.downloadUrl`.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +12,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 
+import { Message } from '../../src/modules/messaging/entities/message.entity';
 import { Api } from '../support/http';
 import {
   allEvents,
@@ -168,6 +169,13 @@ describe('inbound media (D15)', () => {
     expect(whole.res.headers.get('content-type')).toBe('image/png');
     expect(whole.res.headers.get('content-length')).toBe(String(png.length));
     expect(whole.res.headers.get('content-disposition')).toContain(`filename="${messageId}.png"`);
+
+    // Issue 11: the decrypted file and its folders are private to Wharf's user.
+    const row = await (await wharf.orm()).em.fork().findOneOrFail(Message, { messageId });
+    const store = join(wharf.env.DATA_DIR, 'media');
+    expect(statSync(join(store, row.mediaPath!)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(store, row.mediaPath!, '..')).mode & 0o777).toBe(0o700);
+    expect(statSync(store).mode & 0o777).toBe(0o700);
     expect(whole.res.headers.get('accept-ranges')).toBe('bytes');
 
     const part = await fetchBytes(path, { range: 'bytes=10-29' });

@@ -47,6 +47,8 @@ describe('structured sends and recipient resolution (API.md §3.2, §1.8, D13)',
         res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4\n%fake\n');
       } else if (req.url === '/cover.png') {
         res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      } else if (req.url === '/missing.png') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no');
       } else if (req.url === '/moved') {
         res.writeHead(302, { location: '/article' }).end();
       } else {
@@ -527,7 +529,7 @@ describe('structured sends and recipient resolution (API.md §3.2, §1.8, D13)',
     expect(both.body.error?.message).toBe(
       'Invalid request body: cards[0].header takes imageUrl or videoUrl, not both',
     );
-    // a URL that does not serve an image: the send fails with the reason, nothing reaches the phone
+    // a URL that does not serve an image: 400 in the request, nothing stored
     const broken = await post('carousel', {
       number: eve.number,
       cards: [
@@ -539,9 +541,63 @@ describe('structured sends and recipient resolution (API.md §3.2, §1.8, D13)',
       ],
     });
     expect([broken.status, broken.body.error?.message]).toEqual([
-      500,
-      'Failed to send message: unexpected content type application/pdf',
+      400,
+      'Invalid request body: cards[0].header.imageUrl is not an image',
     ]);
+    // once sent, the stored send keeps the URLs only (the bytes are blanked, D14)
+    const row = await (
+      await wharf.orm()
+    ).em
+      .fork()
+      .findOneOrFail(Message, { messageId: carousel.body.messageId }, { populate: ['request'] });
+    expect((row.request as any).content.flow.cards[0].media).toMatchObject({
+      url: `${pageUrl}/cover.png`,
+      base64: '',
+    });
+  });
+
+  it('answers 400 Failed to fetch media for header media that cannot be downloaded, and stores nothing (issue 11)', async () => {
+    const orm = await wharf.orm();
+    const before = await orm.em.fork().count(Message, { instance: instanceId });
+    const card = (imageUrl: string) => ({
+      header: { title: 'T', imageUrl },
+      body: { text: 'B' },
+      buttons: [{ id: 'x' }],
+    });
+    const unresolvable = await post('carousel', {
+      number: eve.number,
+      cards: [card(`${pageUrl}/cover.png`), card('http://no-such-host.invalid/a.png')],
+    });
+    expect([unresolvable.status, unresolvable.body.error]).toEqual([
+      400,
+      {
+        message: 'Failed to fetch media: the host name could not be resolved',
+        code: 'MEDIA_FETCH_FAILED',
+      },
+    ]);
+    const refused = await post('button', {
+      number: eve.number,
+      contentText: 'x',
+      mediaUrl: 'http://127.0.0.1:1/terms.pdf',
+      mediaType: 'DOCUMENT',
+      buttons: [{ id: 'ok' }],
+    });
+    expect([refused.status, refused.body.error?.message]).toEqual([
+      400,
+      'Failed to fetch media: the connection was refused',
+    ]);
+    const notFound = await post('buttons', {
+      number: eve.number,
+      contentText: 'x',
+      mediaUrl: `${pageUrl}/missing.png`,
+      mediaType: 'IMAGE',
+      buttons: [{ id: 'ok' }],
+    });
+    expect([notFound.status, notFound.body.error?.message]).toEqual([
+      400,
+      'Failed to fetch media: the server answered HTTP 404',
+    ]);
+    expect(await orm.em.fork().count(Message, { instance: instanceId })).toBe(before);
   });
 
   it('attaches a link preview built from the page’s og tags (redirect followed, thumbnail made)', async () => {

@@ -1,3 +1,5 @@
+import { validate as validateOpenApi } from '@readme/openapi-parser';
+
 import { createAccount } from '../support/fixtures';
 import { Api } from '../support/http';
 import { startWharf, WharfHandle } from '../support/wharf';
@@ -124,6 +126,16 @@ describe('HTTP platform: request ids, errors, CORS, OpenAPI, metrics', () => {
       'EventMessageBodyDto',
     );
     expect(doc.info.description).toContain('webhook-signature');
+  });
+
+  it('serves a valid OpenAPI 3 document: every path placeholder is a declared parameter (issue 11)', async () => {
+    const doc = (await api.get('/docs-json')).body;
+    const result = await validateOpenApi(doc);
+    expect(result.valid ? [] : result.errors.map((e) => e.message)).toEqual([]);
+    const param = doc.paths['/api/instance/getSettings/{instance}'].get.parameters.find(
+      (p: { in: string }) => p.in === 'path',
+    );
+    expect(param).toMatchObject({ name: 'instance', required: true });
   });
 
   it('serves Prometheus metrics to the admin token only', async () => {

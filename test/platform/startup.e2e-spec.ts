@@ -82,4 +82,34 @@ describe('starting Wharf from the built app (npm start)', () => {
       await db.drop();
     }
   });
+
+  it('creates the SQLite database with its WAL and SHM files 0600 and the media store 0700 (issue 11)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-start-'));
+    const port = await freePort();
+    const adminToken = `admin-${randomBytes(24).toString('base64url')}`;
+    const wharf = spawnWharf({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `wharf-test:${randomBytes(6).toString('hex')}:`,
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+      const api = new Api(`http://127.0.0.1:${port}`);
+      const account = await api.post('/api/admin/accounts', {
+        token: adminToken,
+        body: { name: 'Modes' },
+      });
+      expect(account.status).toBe(201);
+      for (const file of ['wharf.sqlite', 'wharf.sqlite-wal', 'wharf.sqlite-shm'])
+        expect([file, statSync(join(dataDir, file)).mode & 0o777]).toEqual([file, 0o600]);
+      expect(statSync(join(dataDir, 'media')).mode & 0o777).toBe(0o700);
+    } finally {
+      wharf.child.kill('SIGTERM');
+      expect(await wharf.exited).toBe(0);
+    }
+  });
 });

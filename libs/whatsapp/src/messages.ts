@@ -193,12 +193,15 @@ export interface OutgoingListSection {
 
 /**
  * Media in the header of an interactive message (API.md §3.2 carousel cards, buttons). `url` is
- * what the request named; the app downloads it under D12 at send time and sets `data` (never
- * stored), which the adapter uploads to WhatsApp.
+ * what the request named; the app downloads it under D12 in the request and keeps it as `base64`
+ * in the stored send until the send resolves (as media sends do), then sets `data` (never stored)
+ * at send time, which the adapter uploads to WhatsApp.
  */
 export interface OutgoingHeaderMedia {
   type: 'image' | 'video' | 'document';
   url: string;
+  /** The downloaded file, base64 (app side only; blanked once the send is resolved). */
+  base64?: string;
   data?: Uint8Array;
   mimetype?: string;
   fileName?: string;

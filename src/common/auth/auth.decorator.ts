@@ -4,7 +4,7 @@ import {
   ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
-import { ApiSecurity } from '@nestjs/swagger';
+import { ApiParam, ApiSecurity } from '@nestjs/swagger';
 
 import {
   AccountDisabledError,
@@ -59,11 +59,17 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
 
 /**
  * Declares that `:param` names an instance (default `instance`): the guard resolves and
- * ownership-checks it (D4) and documents the ownership errors.
+ * ownership-checks it (D4); OpenAPI gets the path parameter (a valid OpenAPI 3 document declares
+ * every `{placeholder}`, issue 11) and the ownership errors.
  */
 export function OwnsInstance(param = 'instance'): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(INSTANCE_PARAM, param),
+    ApiParam({
+      name: param,
+      description: 'The instance name (API.md §1.1), percent-encoded',
+      schema: { type: 'string', minLength: 1, maxLength: 100, example: 'sales' },
+    }),
     ApiErrors(InstanceTokenMismatchError, InstanceNotOwnedError, InstanceNotFoundError),
   );
 }

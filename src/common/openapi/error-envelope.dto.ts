@@ -17,8 +17,12 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'INSTANCE_NOT_FOUND' })
   code: string;
 
-  /** Present on validation failures. */
+  /** Present on validation failures: the first 20 failing fields. */
   details?: ErrorDetailDto[];
+
+  /** How many more failing fields there were than `details` lists (only when it is cut). */
+  @ApiProperty({ required: false, example: 4980 })
+  detailsOmitted?: number;
 }
 
 /** The error envelope of D2. */

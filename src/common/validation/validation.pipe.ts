@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 
 import { ErrorDetail, InvalidBodyError, ValidationFailedError } from '../errors';
-import { MALFORMED_BODY } from '../http/json-body.parser';
+import { RefusedBody } from '../http/json-body.parser';
 import { isSpecLiteral } from './spec-literals';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -29,8 +29,9 @@ export function toValidationError(errors: ValidationError[]): ValidationFailedEr
 
 /**
  * The global pipe (CONVENTIONS.md §7): transform + whitelist + forbidNonWhitelisted, errors in the
- * D2 shape. A body that is not a JSON object is `Invalid request body`; a missing body counts as
- * `{}` so "required" rules produce their literals.
+ * D2 shape. A body the JSON parser refused ({@link RefusedBody}: malformed, too deep, unstorable
+ * text) answers that parser's 400; a body that is not a JSON object is `Invalid request body`; a
+ * missing body counts as `{}` so "required" rules produce their literals.
  */
 @Injectable()
 export class WharfValidationPipe extends ValidationPipe {
@@ -47,7 +48,7 @@ export class WharfValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && value === MALFORMED_BODY) throw new InvalidBodyError();
+    if (metadata.type === 'body' && value instanceof RefusedBody) throw value.error;
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
       if (value === undefined || value === null || value === '') value = {};
       if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidBodyError();

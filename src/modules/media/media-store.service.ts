@@ -61,6 +61,10 @@ export interface MediaEventFields {
 
 class TooLargeError extends Error {}
 
+/** Modes of the media store (issue 11): the files are decrypted media, private to Wharf's user. */
+export const MEDIA_DIR_MODE = 0o700;
+export const MEDIA_FILE_MODE = 0o600;
+
 /**
  * Media of messages (D15). Received media: downloads and decrypts it through the instance's live
  * session, stores the plaintext under MEDIA_STORE_DIR (`<instanceId>/<sha256(messageId)>`, `Message.mediaPath`
@@ -86,7 +90,9 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
     private readonly s3: S3MediaUploader,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // Created at start-up (0700) so its mode never depends on which write comes first.
+    await mkdir(this.settings.dir, { recursive: true, mode: MEDIA_DIR_MODE });
     if (this.settings.retentionDays > 0) {
       this.sweepTimer = setInterval(() => {
         this.sweep().catch((error: unknown) => {
@@ -173,7 +179,7 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
     if (bytes.length <= this.settings.maxFileBytes) {
       try {
         const { relative, path, temp } = await this.placeFor(instance.id, row.messageId);
-        await writeFile(temp, bytes);
+        await writeFile(temp, bytes, { mode: MEDIA_FILE_MODE });
         await rename(temp, path);
         row.mediaPath = relative;
         const s3Url = await this.uploadToS3(instance.id, row.messageId, media, {
@@ -286,7 +292,7 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
   /**
    * Where a message's media file lives (`<instanceId>/<sha256(messageId)>` under MEDIA_STORE_DIR;
    * `relative` is what `Message.mediaPath` keeps) and a temporary name beside it to write to
-   * before the rename; creates the instance's folder.
+   * before the rename; creates the instance's folder (and MEDIA_STORE_DIR) with mode 0700.
    */
   private async placeFor(
     instanceId: string,
@@ -294,7 +300,7 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
   ): Promise<{ relative: string; path: string; temp: string }> {
     const relative = join(instanceId, createHash('sha256').update(messageId).digest('hex'));
     const path = join(this.settings.dir, relative);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: MEDIA_DIR_MODE });
     return { relative, path, temp: `${path}.${randomBytes(6).toString('hex')}.part` };
   }
 
@@ -334,7 +340,7 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
       },
     });
     try {
-      await pipeline(input, meter, createWriteStream(temp), {
+      await pipeline(input, meter, createWriteStream(temp, { mode: MEDIA_FILE_MODE }), {
         signal: AbortSignal.timeout(this.settings.downloadTimeoutMs),
       });
       const sha256 = hash.digest('base64');

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-import { GuardedHttpClient } from './guarded-http.client';
+import { GuardedFetchError, GuardedHttpClient } from './guarded-http.client';
 
 /** Most bytes of one header media file (D12 `MEDIA_MAX_BYTES` default, 64 MiB). */
 export const HEADER_MEDIA_MAX_BYTES = 64 * 1024 * 1024;
@@ -15,10 +15,12 @@ const ACCEPT: Record<OutgoingHeaderMedia['type'], RegExp> = {
 };
 
 /**
- * Downloads the header media of a buttons message or of carousel cards right before the send
- * (D12 through {@link GuardedHttpClient}: checked addresses, 3 redirects, 64 MiB, 60 s), so the
- * engine can upload it; the stored request keeps only the URLs. Other content is returned as is.
- * @throws GuardedFetchError or the HTTP client's errors (the send then fails with the reason)
+ * Turns the header media of a buttons message or of carousel cards into the bytes the engine
+ * uploads, right before the send. The routes download it in the request and store it base64
+ * (`MediaPrepareService.prepareHeaderMedia`); this decodes it. A send stored before that (only
+ * a URL) is downloaded here, under D12 through {@link GuardedHttpClient} (checked addresses,
+ * 3 redirects, 64 MiB, 60 s). Other content is returned as is.
+ * @throws GuardedFetchError with a client-safe reason (the send then fails with it)
  */
 @Injectable()
 export class HeaderMediaService {
@@ -26,17 +28,29 @@ export class HeaderMediaService {
 
   async hydrate(content: OutgoingContent): Promise<OutgoingContent> {
     if (content.kind === 'buttons' && content.media) {
-      return { ...content, media: await this.download(content.media) };
+      return { ...content, media: await this.bytesOf(content.media) };
     }
     if (content.kind === 'interactive' && content.flow.type === 'carousel') {
       const cards = await Promise.all(
         content.flow.cards.map(async (card) =>
-          card.media ? { ...card, media: await this.download(card.media) } : card,
+          card.media ? { ...card, media: await this.bytesOf(card.media) } : card,
         ),
       );
       return { ...content, flow: { ...content.flow, cards } };
     }
     return content;
+  }
+
+  private async bytesOf(media: OutgoingHeaderMedia): Promise<OutgoingHeaderMedia> {
+    const { base64, ...rest } = media;
+    if (base64) return { ...rest, data: Buffer.from(base64, 'base64') };
+    try {
+      return await this.download(rest);
+    } catch (error) {
+      // Never the engine's or the network's own text (issue 11: `getaddrinfo ENOTFOUND …`).
+      if (error instanceof GuardedFetchError) throw error;
+      throw new GuardedFetchError('the header media could not be downloaded');
+    }
   }
 
   private async download(media: OutgoingHeaderMedia): Promise<OutgoingHeaderMedia> {

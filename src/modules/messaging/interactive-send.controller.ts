@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
 
 import { Body, Headers, Post, Res } from '@nestjs/common';
-import type { OutgoingButton, OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
+import { ConfigService } from '@nestjs/config';
+import {
+  normalizeRecipient,
+  type OutgoingButton,
+  type OutgoingContent,
+  type OutgoingHeaderMedia,
+} from '@wharf/whatsapp';
 import type { FastifyReply } from 'fastify';
 
 import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
 import { ValidationFailedError } from '../../common/errors';
+import { checkOutboundUrl, type TargetPolicy } from '../../common/http/url-guard';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+import { type AllConfig, outboundPolicy } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
+import { InstanceNotConnectedError } from '../session/session-errors';
 import {
   type ButtonDto,
   SendButtonsDto,
@@ -18,8 +27,8 @@ import {
   SendPixDto,
 } from './dto/send-structured.dto';
 import { SendMessageResponseDto } from './dto/send-text.dto';
-import { GuardedHttpClient } from './guarded-http.client';
-import { exampleOf, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
+import { MediaFetchFailedError, MediaPrepareService } from './media-prepare.service';
+import { exampleOf, recipients, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
 
 /** Most rows a list menu may have across its sections (API.md §3.2). */
 const MAX_LIST_ROWS = 100;
@@ -48,16 +57,23 @@ type Send = {
  * `messageType`/`content` of the answers: carousel `interactive` / `"<message> - Carousel with N
  * card(s)"`; button `buttons` / `contentText`; list `list` / `contentText`; form `interactive` /
  * `message`; pix `interactive` / `"PIX key <pixKeyType>: <pixKey>"`. Header media (carousel
- * `imageUrl`/`videoUrl`, button `mediaUrl` + `mediaType`) must be an http(s) URL allowed by D12,
- * checked with its host resolved before anything is stored (`GuardedHttpClient.checkResolved`);
- * it is downloaded and uploaded to WhatsApp when the message is sent.
+ * `imageUrl`/`videoUrl`, button `mediaUrl` + `mediaType`) must be an http(s) URL allowed by D12;
+ * it is downloaded in the request like a media send's `mediaUrl` (a refused or failed download
+ * answers 400 `Failed to fetch media: <reason>` and stores nothing) and uploaded to WhatsApp
+ * when the message is sent.
  */
 @SendRoutes()
 export class InteractiveSendController {
+  /** D12 policy of header media URLs (ALLOW_PRIVATE_TARGETS, OUTBOUND_ALLOWED_HOSTS). */
+  private readonly policy: TargetPolicy;
+
   constructor(
     private readonly sender: SendDispatcher,
-    private readonly http: GuardedHttpClient,
-  ) {}
+    private readonly media: MediaPrepareService,
+    config: ConfigService<AllConfig, true>,
+  ) {
+    this.policy = outboundPolicy(config.get('security', { infer: true }));
+  }
 
   @Post('carousel/:instance')
   @Auth('account', 'instance')
@@ -65,7 +81,7 @@ export class InteractiveSendController {
   @ApiSuccess({
     summary: 'Send a card carousel',
     description:
-      'Up to 10 cards, each with a title, body text and 1–3 buttons (`REPLY` default, `URL`, `CALL`, `COPY`). A click on a `REPLY` button arrives as a reply carrying the button `id`. A card header may carry `imageUrl` or `videoUrl` (fetched under D12 when sending).',
+      'Up to 10 cards, each with a title, body text and 1–3 buttons (`REPLY` default, `URL`, `CALL`, `COPY`). A click on a `REPLY` button arrives as a reply carrying the button `id`. A card header may carry `imageUrl` or `videoUrl` (fetched under D12 in the request: a failed download answers 400 `Failed to fetch media: <reason>`).',
     type: SendMessageResponseDto,
     example: exampleOf(
       'interactive',
@@ -73,7 +89,7 @@ export class InteractiveSendController {
       'Carousel sent successfully',
     ),
   })
-  @ApiErrors(...SEND_ERRORS)
+  @ApiErrors(...SEND_ERRORS, MediaFetchFailedError)
   async carousel(
     @InstanceParam() instance: Instance,
     @Body() body: SendCarouselDto,
@@ -81,7 +97,7 @@ export class InteractiveSendController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SendMessageResponseDto> {
-    const media = await Promise.all(body.cards.map(async (card, index) => {
+    const urls = body.cards.map((card, index) => {
       const { imageUrl, videoUrl } = card.header;
       if (imageUrl && videoUrl) {
         throw invalid(
@@ -92,10 +108,13 @@ export class InteractiveSendController {
       const url = imageUrl ?? videoUrl;
       if (!url) return undefined;
       const field = `cards[${index}].header.${imageUrl ? 'imageUrl' : 'videoUrl'}`;
-      const refused = await this.http.checkResolved(url, field);
+      const refused = checkOutboundUrl(url, { ...this.policy, field });
       if (refused) throw invalid(field, refused);
-      return { type: imageUrl ? ('image' as const) : ('video' as const), url };
-    }));
+      return { type: imageUrl ? ('image' as const) : ('video' as const), url, field };
+    });
+    const media = urls.some(Boolean)
+      ? await this.headerMedia(instance, body.number, urls)
+      : urls.map(() => undefined);
     const content: OutgoingContent = {
       kind: 'interactive',
       flow: {
@@ -125,11 +144,11 @@ export class InteractiveSendController {
   @ApiSuccess({
     summary: 'Send up to 3 buttons',
     description:
-      'Buttons of type `REPLY` (default), `URL`, `CALL` or `COPY`. Mixing `REPLY` with the others hides the `REPLY` ones on WhatsApp Web and Desktop. `mediaUrl` with `mediaType` (`IMAGE`, `VIDEO`, `DOCUMENT`) puts media in the header instead of `headerText` (fetched under D12 when sending).',
+      'Buttons of type `REPLY` (default), `URL`, `CALL` or `COPY`. Mixing `REPLY` with the others hides the `REPLY` ones on WhatsApp Web and Desktop. `mediaUrl` with `mediaType` (`IMAGE`, `VIDEO`, `DOCUMENT`) puts media in the header instead of `headerText` (fetched under D12 in the request: a failed download answers 400 `Failed to fetch media: <reason>`).',
     type: SendMessageResponseDto,
     example: exampleOf('buttons', 'How can we help?', 'Buttons sent successfully'),
   })
-  @ApiErrors(...SEND_ERRORS)
+  @ApiErrors(...SEND_ERRORS, MediaFetchFailedError)
   button(
     @InstanceParam() instance: Instance,
     @Body() body: SendButtonsDto,
@@ -149,7 +168,7 @@ export class InteractiveSendController {
     type: SendMessageResponseDto,
     example: exampleOf('buttons', 'How can we help?', 'Buttons sent successfully'),
   })
-  @ApiErrors(...SEND_ERRORS)
+  @ApiErrors(...SEND_ERRORS, MediaFetchFailedError)
   buttonsAlias(
     @InstanceParam() instance: Instance,
     @Body() body: SendButtonsDto,
@@ -330,10 +349,15 @@ export class InteractiveSendController {
     let media: OutgoingHeaderMedia | undefined;
     if (body.mediaUrl) {
       if (!body.mediaType) throw invalid('mediaType', 'mediaType is required with mediaUrl');
-      const refused = await this.http.checkResolved(body.mediaUrl, 'mediaUrl');
+      const refused = checkOutboundUrl(body.mediaUrl, {
+        ...this.policy,
+        field: 'mediaUrl',
+      });
       if (refused) throw invalid('mediaUrl', refused);
       const type = body.mediaType.toLowerCase() as OutgoingHeaderMedia['type'];
-      media = { type, url: body.mediaUrl };
+      [media] = await this.headerMedia(instance, body.number, [
+        { type, url: body.mediaUrl, field: 'mediaUrl' },
+      ]);
     }
     const content: OutgoingContent = {
       kind: 'buttons',
@@ -344,6 +368,28 @@ export class InteractiveSendController {
       ...(media ? { media } : {}),
     };
     return this.send(instance, body, content, 'Buttons sent successfully', headers);
+  }
+
+  /**
+   * Downloads header media in the request ({@link MediaPrepareService.prepareHeaderMedia}), after
+   * the checks that need no download (recipient syntax, 503 when not connected), all at once.
+   * @throws InvalidNumberError, InstanceNotConnectedError, MediaFetchFailedError,
+   *   ValidationFailedError
+   */
+  private async headerMedia(
+    instance: Instance,
+    number: string,
+    urls: Array<{ type: OutgoingHeaderMedia['type']; url: string; field: string } | undefined>,
+  ): Promise<Array<OutgoingHeaderMedia | undefined>> {
+    recipients(() => normalizeRecipient(number));
+    if (instance.state !== 'connected') throw new InstanceNotConnectedError();
+    return Promise.all(
+      urls.map((entry) =>
+        entry
+          ? this.media.prepareHeaderMedia(entry.type, entry.url, entry.field)
+          : Promise.resolve(undefined),
+      ),
+    );
   }
 
   private send(

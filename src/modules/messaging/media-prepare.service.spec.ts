@@ -191,6 +191,28 @@ describe('stored media sends (D14)', () => {
     expect(withoutMediaBytes(null)).toEqual({});
   });
 
+  it('blanks the header media bytes of buttons and carousel cards too', () => {
+    const header = { type: 'image' as const, url: 'https://x/a.png', base64: 'AAEC' };
+    const buttons = { kind: 'buttons' as const, text: 't', buttons: [], media: header };
+    expect(withoutMediaBytes({ content: buttons })).toEqual({
+      request: { content: { ...buttons, media: { ...header, base64: '' } } },
+    });
+    const card = { title: 'c', body: 'b', buttons: [] };
+    const carousel = {
+      kind: 'interactive' as const,
+      flow: { type: 'carousel' as const, text: '', cards: [{ ...card, media: header }, card] },
+    };
+    expect(withoutMediaBytes({ content: carousel })).toEqual({
+      request: {
+        content: {
+          ...carousel,
+          flow: { ...carousel.flow, cards: [{ ...card, media: { ...header, base64: '' } }, card] },
+        },
+      },
+    });
+    expect(withoutMediaBytes({ content: { ...buttons, media: undefined } })).toEqual({});
+  });
+
   it('reads back the bytes a send carries, for keeping sent media (D15)', () => {
     const file = { ...media, base64: Buffer.from('voice bytes').toString('base64') };
     expect(mediaBytesOf(file)?.toString()).toBe('voice bytes');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { HttpStatus, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { OutgoingMedia } from '@wharf/whatsapp';
+import type { OutgoingHeaderMedia, OutgoingMedia } from '@wharf/whatsapp';
 import sharp from 'sharp';
 
 import { DomainError, ValidationFailedError } from '../../common/errors';
@@ -182,6 +182,35 @@ export class MediaPrepareService implements OnApplicationShutdown {
     } catch {
       throw new MediaConversionError('the image could not be decoded');
     }
+  }
+
+  /**
+   * Downloads the header media of a carousel card or a buttons message in the HTTP request, the
+   * same way as a media send's `mediaUrl` (D12, MEDIA_MAX_BYTES), so a refused or failed download
+   * answers 400 and nothing is stored (issue 11: it failed at send time with a 500 and internal
+   * text). The bytes travel base64 in the stored send until it resolves (D14, see the class).
+   * `field` names the URL in errors (`mediaUrl`, `cards[0].header.imageUrl`).
+   * @throws MediaFetchFailedError, ValidationFailedError (the file is not an image / a video)
+   */
+  async prepareHeaderMedia(
+    type: OutgoingHeaderMedia['type'],
+    url: string,
+    field: string,
+  ): Promise<OutgoingHeaderMedia> {
+    const loaded = await this.load({ url });
+    const mimetype = (await detectMime(loaded.bytes)) ?? loaded.hintedMime ?? DEFAULT_MIME[type];
+    if (type !== 'document' && !mimetype.startsWith(`${type}/`)) {
+      throw new ValidationFailedError(`Invalid request body: ${field} is not ${article(type)}`, [
+        { field, message: `${field} is not ${article(type)}` },
+      ]);
+    }
+    return {
+      type,
+      url,
+      base64: loaded.bytes.toString('base64'),
+      mimetype,
+      ...(type === 'document' ? { fileName: loaded.fileName ?? 'file' } : {}),
+    };
   }
 
   /** Downloads or decodes the source, enforcing MEDIA_MAX_BYTES. */

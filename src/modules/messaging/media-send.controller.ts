@@ -44,9 +44,18 @@ export const STATUS_JID = 'status@broadcast';
 /** Most contacts a status is addressed to (the newest chats first). */
 const MAX_STATUS_RECIPIENTS = 1000;
 
-const MEDIA_ERRORS = [...SEND_ERRORS, MediaFetchFailedError, MediaConversionError];
+// `replyPrivate` / `mentionAll` answer 501 on media and stickers (never silently ignored).
+const MEDIA_ERRORS = [
+  ...SEND_ERRORS,
+  MediaFetchFailedError,
+  MediaConversionError,
+  NotImplementedYetError,
+];
 const STATUS_ERRORS = MEDIA_ERRORS.filter(
-  (error) => error !== InvalidNumberError && error.name !== 'NumberRequired',
+  (error) =>
+    error !== InvalidNumberError &&
+    error !== NotImplementedYetError &&
+    error.name !== 'NumberRequired',
 );
 
 const invalid = (field: string, detail: string) =>

@@ -1,6 +1,6 @@
-import type { OutgoingContent } from '@wharf/whatsapp';
+import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-/** Row helpers of media sends shared by the send pipeline and the media routes (API.md §3.2, D14). */
+/** Row helpers of sends with files shared by the send pipeline and the routes (API.md §3.2, D14). */
 
 /**
  * The stored `type` of a send (API.md §3.2 `data.messageType`): the content kind, the media
@@ -30,17 +30,40 @@ export function mediaBytesOf(content: OutgoingContent | undefined): Buffer | nul
   return file?.base64 ? Buffer.from(file.base64, 'base64') : null;
 }
 
+/** `content` with the base64 of its header media blanked (buttons, carousel cards); else null. */
+function withoutHeaderMediaBytes(content: OutgoingContent): OutgoingContent | null {
+  const blank = (media: OutgoingHeaderMedia): OutgoingHeaderMedia => ({ ...media, base64: '' });
+  if (content.kind === 'buttons' && content.media?.base64)
+    return { ...content, media: blank(content.media) };
+  if (
+    content.kind === 'interactive' &&
+    content.flow.type === 'carousel' &&
+    content.flow.cards.some((card) => card.media?.base64)
+  ) {
+    const cards = content.flow.cards.map((card) =>
+      card.media ? { ...card, media: blank(card.media) } : card,
+    );
+    return { ...content, flow: { ...content.flow, cards } };
+  }
+  return null;
+}
+
 /**
- * The stored request of a media send with its bytes removed, as a partial row update — `{}`
- * when there is nothing to remove. The base64 bytes are kept in the row only until the send is
- * resolved (sent or failed), so a crash in between loses nothing (D14) and no copy stays after.
+ * The stored request of a send with its file bytes removed (media, sticker, media status, and
+ * the header media of buttons and carousels), as a partial row update — `{}` when there is
+ * nothing to remove. The base64 bytes are kept in the row only until the send is resolved (sent
+ * or failed), so a crash in between loses nothing (D14) and no copy stays after.
  */
 export function withoutMediaBytes(request: Record<string, unknown> | null | undefined): {
   request?: Record<string, unknown>;
 } {
   const content = (request as { content?: OutgoingContent } | null | undefined)?.content;
+  if (!request || !content) return {};
   const file = fileOf(content);
-  if (!request || !content || !file) return {};
+  if (!file) {
+    const header = withoutHeaderMediaBytes(content);
+    return header ? { request: { ...request, content: header } } : {};
+  }
   const blank = { ...file, base64: '' };
   return {
     request: {

@@ -27,6 +27,9 @@ export class InvalidNumberError extends fixedError(
 
 /** 501 for an accepted field whose behaviour Wharf does not have yet (never silently ignored). */
 export class NotImplementedYetError extends DomainError {
+  static readonly status = HttpStatus.NOT_IMPLEMENTED;
+  static readonly code = 'NOT_IMPLEMENTED';
+  static readonly literal = '<field> is not implemented yet';
   constructor(field: string) {
     super(HttpStatus.NOT_IMPLEMENTED, 'NOT_IMPLEMENTED', `${field} is not implemented yet`);
   }

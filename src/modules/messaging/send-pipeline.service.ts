@@ -332,6 +332,15 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
       const current = await this.em.fork().findOneOrFail(Message, { id: row.id });
       row.statusTimes = { ...current.statusTimes, sent: sent.timestamp.toISOString() };
       row.status = current.status === 'sending' ? 'sent' : current.status;
+      // The engine's echo of this send may have stored D15 fields meanwhile (its own capture,
+      // under this lock): keep those this send lacks, e.g. an `s3Url` its own upload did not get.
+      const stored = current.payload.media as Record<string, unknown> | undefined;
+      if (stored && row.payload.media) {
+        row.payload = {
+          ...row.payload,
+          media: { ...stored, ...(row.payload.media as Record<string, unknown>) },
+        };
+      }
       await em.nativeUpdate(
         Message,
         { id: row.id },

@@ -15,6 +15,7 @@ import {
   type TargetPolicy,
 } from '../../common/http/url-guard';
 import { type AllConfig, proxyPolicy } from '../../config';
+import { retryAfterInsertRace } from '../../database/unique-race';
 import type { Instance } from '../instance/entities/instance.entity';
 import { ProxySummaryDto, SetProxyDto } from './dto/proxy.dto';
 import { ProxyConfig, type ProxyProtocol } from './entities/proxy-config.entity';
@@ -169,9 +170,11 @@ export class ProxyService {
   async set(instance: Instance, input: SetProxyDto): Promise<ProxySummaryDto> {
     this.validate(input);
     try {
-      const row = await this.apply(instance, input);
-      await this.em.flush();
-      return toProxySummary(row);
+      return await retryAfterInsertRace(this.em, async () => {
+        const row = await this.apply(instance, input);
+        await this.em.flush();
+        return toProxySummary(row);
+      });
     } catch (error) {
       throw new OperationFailedError('Failed to update proxy configuration', error);
     }

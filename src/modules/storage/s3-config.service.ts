@@ -6,6 +6,7 @@ import { SecretBox } from '../../common/crypto';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { checkOutboundUrl } from '../../common/http/url-guard';
 import { type AllConfig, outboundPolicy } from '../../config';
+import { retryAfterInsertRace } from '../../database/unique-race';
 import type { Instance } from '../instance/entities/instance.entity';
 import { S3SummaryDto, SetS3Dto } from './dto/s3.dto';
 import { S3Config } from './entities/s3-config.entity';
@@ -112,9 +113,11 @@ export class S3ConfigService {
   async set(instance: Instance, input: SetS3Dto): Promise<S3SummaryDto> {
     this.validate(input);
     try {
-      const row = await this.apply(instance, input);
-      await this.em.flush();
-      return toS3Summary(row);
+      return await retryAfterInsertRace(this.em, async () => {
+        const row = await this.apply(instance, input);
+        await this.em.flush();
+        return toS3Summary(row);
+      });
     } catch (error) {
       throw new OperationFailedError('Failed to update S3 configuration', error);
     }

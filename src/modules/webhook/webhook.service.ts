@@ -6,11 +6,16 @@ import { generateSigningSecret, SecretBox } from '../../common/crypto';
 import { DomainError, OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { checkOutboundUrl } from '../../common/http/url-guard';
 import { type AllConfig, outboundPolicy } from '../../config';
+import { retryAfterInsertRace } from '../../database/unique-race';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { RotatedSecretDto, WebhookDto, WebhookSummaryDto } from './dto/webhook.dto';
 import { Webhook } from './entities/webhook.entity';
-import { DEFAULT_WEBHOOK_LABEL, MAX_ENABLED_WEBHOOKS } from './webhook.constants';
+import {
+  DEFAULT_WEBHOOK_LABEL,
+  MAX_ENABLED_WEBHOOKS,
+  MAX_WEBHOOK_URL_LENGTH,
+} from './webhook.constants';
 import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook-errors';
 
 export { DEFAULT_WEBHOOK_LABEL, MAX_ENABLED_WEBHOOKS } from './webhook.constants';
@@ -90,6 +95,9 @@ export class WebhookService {
     if (input.enabled !== undefined && typeof input.enabled !== 'boolean')
       return 'enabled must be a boolean';
     if (!isEnabled(input)) return null;
+    // The route's DTO caps `url` too; the inline block of instance creation only comes here.
+    if (typeof input.url === 'string' && input.url.length > MAX_WEBHOOK_URL_LENGTH)
+      return `${fields.url} must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`;
     const urlProblem = checkOutboundUrl(input.url, {
       field: fields.url,
       ...outboundPolicy(this.config.get('security', { infer: true })),
@@ -166,9 +174,12 @@ export class WebhookService {
       ]);
     }
     try {
-      const row = await this.apply(instance, input);
-      await this.em.flush();
-      return this.toDto(row);
+      // A first configuration of the same label at the same moment: the later one overwrites.
+      return await retryAfterInsertRace(this.em, async () => {
+        const row = await this.apply(instance, input);
+        await this.em.flush();
+        return this.toDto(row);
+      });
     } catch (error) {
       if (error instanceof DomainError) throw error;
       if (error instanceof UniqueConstraintViolationException) throw new WebhookDuplicateError();

@@ -23,6 +23,8 @@ import {
   InvalidTokenError,
   RateLimitedError,
 } from '../../common/errors';
+import { unstorableFieldError } from '../../common/http/edge-errors';
+import { isStorableText } from '../../common/http/input-hygiene';
 import { requestId } from '../../common/http/request-id';
 import { RateLimitService } from '../../common/rate-limit/rate-limit.service';
 import type { AllConfig } from '../../config';
@@ -155,6 +157,9 @@ export class EventStreamGateway implements OnApplicationBootstrap, BeforeApplica
       );
       return;
     }
+    // As on HTTP routes: a name no database can hold is refused before it reaches one.
+    if (!isStorableText(name))
+      return this.refuse(socket, unstorableFieldError('instance'), request);
     const address = request.socket.remoteAddress ?? 'unknown';
     const source = { headers: request.headers, query: Object.fromEntries(url.searchParams) };
     const outcome = await this.limiter.consume(source, address, undefined, true);

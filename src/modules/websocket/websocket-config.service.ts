@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { HttpStatus, Injectable } from '@nestjs/common';
 
 import { fixedError, OperationFailedError } from '../../common/errors';
+import { retryAfterInsertRace } from '../../database/unique-race';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { WebsocketSummaryDto } from './dto/websocket-config.dto';
@@ -70,13 +71,15 @@ export class WebsocketConfigService {
     input: { enabled?: boolean; events?: string[]; mediaBase64?: boolean },
   ): Promise<WebsocketSummaryDto> {
     try {
-      const row = await this.apply(instance, {
-        enabled: input.enabled ?? true,
-        events: input.events,
-        mediaBase64: input.mediaBase64,
+      return await retryAfterInsertRace(this.em, async () => {
+        const row = await this.apply(instance, {
+          enabled: input.enabled ?? true,
+          events: input.events,
+          mediaBase64: input.mediaBase64,
+        });
+        await this.em.flush();
+        return toWebsocketSummary(row);
       });
-      await this.em.flush();
-      return toWebsocketSummary(row);
     } catch (error) {
       throw new OperationFailedError('Failed to get instance', error);
     }

@@ -1,17 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { Trim } from '../../../common/validation/validators';
+import { Optional, Trim } from '../../../common/validation/validators';
 
 /** `POST /api/admin/accounts` (D4). */
 export class CreateAccountDto {
@@ -23,7 +13,7 @@ export class CreateAccountDto {
   name: string;
 
   /** Most instances the account may own; omit or null for no limit. */
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @Optional({ nullable: true })
   @IsInt()
   @Min(0)
   @Max(1_000_000)
@@ -33,7 +23,7 @@ export class CreateAccountDto {
 
 /** `PATCH /api/admin/accounts/:id` (D4): any of the fields. */
 export class UpdateAccountDto {
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @IsNotEmpty({ message: 'name must not be blank' })
@@ -41,7 +31,8 @@ export class UpdateAccountDto {
   @ApiProperty({ required: false, example: 'Acme Ltd' })
   name?: string;
 
-  @ValidateIf((_, value) => value !== undefined && value !== null)
+  /** Most instances the account may own; `null` removes the limit, omitted keeps it. */
+  @Optional({ nullable: true })
   @IsInt()
   @Min(0)
   @Max(1_000_000)
@@ -49,7 +40,7 @@ export class UpdateAccountDto {
   instanceLimit?: number | null;
 
   /** A disabled account's tokens and its instances' tokens get 403 `Account is disabled`. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, example: false })
   disabled?: boolean;

@@ -1,16 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  IsDefined,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 
 import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
+import { Optional } from '../../../common/validation/validators';
 
 /** `POST /api/chat/history/:instance` (API.md §3.3). */
 export class ChatHistoryDto {
@@ -23,7 +15,7 @@ export class ChatHistoryDto {
   number: string;
 
   /** Page size (default 50, at most 1000). */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -31,14 +23,14 @@ export class ChatHistoryDto {
   count?: number;
 
   /** Oldest timestamp to include (ISO 8601). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   @ApiProperty({ required: false, example: '2026-02-16T00:00:00Z' })
   from?: string;
 
   /** Newest timestamp to include (ISO 8601); to page back, the oldest timestamp received. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   @ApiProperty({ required: false, example: '2026-02-16T18:32:39Z' })

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+
+import { Optional } from '../../../common/validation/validators';
 
 /** `?messageId=` of the message-store reads; presence is checked per route (their literals differ). */
 export class MessageIdQueryDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(128)
   @ApiProperty({ required: false, example: '3EB08FCF27E532F1B0F5' })

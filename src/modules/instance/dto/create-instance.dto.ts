@@ -6,7 +6,6 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -15,7 +14,12 @@ import {
 } from 'class-validator';
 
 import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
-import { IsInstanceName, IsPortString, Trim } from '../../../common/validation/validators';
+import {
+  IsInstanceName,
+  IsPortString,
+  Optional,
+  Trim,
+} from '../../../common/validation/validators';
 import { EVENT_NAMES } from '../../events/event-names';
 import { PROXY_PROTOCOLS, type ProxyProtocol } from '../../proxy/entities/proxy-config.entity';
 
@@ -34,7 +38,7 @@ export class CreateInstanceDto {
   name: string;
 
   /** Custom TokenInstance: 16–128 printable characters, unique across the deployment (D3). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[\x21-\x7e]{16,128}$/, {
     message: 'token must be 16 to 128 printable characters without spaces',
@@ -42,25 +46,25 @@ export class CreateInstanceDto {
   @ApiProperty({ required: false, example: 'my-own-instance-token-0001' })
   token?: string;
 
-  @IsOptional() @IsBoolean() proxyEnabled?: boolean;
+  @Optional() @IsBoolean() proxyEnabled?: boolean;
   /** IP or host name; D12 as `host` of `POST /api/instance/proxy` (PROXY_ALLOWED_HOSTS). */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(255)
   @ApiProperty({ required: false, example: '10.0.0.5' })
   proxyHost?: string;
-  @IsOptional()
+  @Optional()
   @IsPortString()
   @ApiProperty({ required: false, example: '1080', type: String })
   proxyPort?: string;
-  @IsOptional()
+  @Optional()
   @IsIn(PROXY_PROTOCOLS, { message: `proxyProtocol must be one of ${PROXY_PROTOCOLS.join(', ')}` })
   @ApiProperty({ required: false, enum: PROXY_PROTOCOLS, enumName: 'ProxyProtocol' })
   proxyProtocol?: ProxyProtocol;
-  @IsOptional() @IsString() @MaxLength(255) proxyUsername?: string;
+  @Optional() @IsString() @MaxLength(255) proxyUsername?: string;
   /** Encrypted at rest, never returned (D11). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   @ApiProperty({ required: false, writeOnly: true })
@@ -108,29 +112,29 @@ export class CreateInstanceDto {
   @Allow() @ApiProperty({ required: false, type: Boolean }) chatwootStartAsPending?: unknown;
   @Allow() @ApiProperty({ required: false, type: Boolean }) chatwootReopenResolved?: unknown;
 
-  @IsOptional() @IsBoolean() autoRejectCalls?: boolean;
-  @IsOptional() @IsString() @MaxLength(4096) callRejectMessage?: string;
-  @IsOptional() @IsBoolean() ignoreGroupMessages?: boolean;
-  @IsOptional() @IsBoolean() keepOnlineStatus?: boolean;
-  @IsOptional() @IsBoolean() autoReadMessages?: boolean;
-  @IsOptional()
+  @Optional() @IsBoolean() autoRejectCalls?: boolean;
+  @Optional() @IsString() @MaxLength(4096) callRejectMessage?: string;
+  @Optional() @IsBoolean() ignoreGroupMessages?: boolean;
+  @Optional() @IsBoolean() keepOnlineStatus?: boolean;
+  @Optional() @IsBoolean() autoReadMessages?: boolean;
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, default: true })
   disableHistorySync?: boolean;
-  @IsOptional() @IsBoolean() ignoreStatus?: boolean;
+  @Optional() @IsBoolean() ignoreStatus?: boolean;
   /** Wharf extension (D14). */
-  @IsOptional() @IsInt() @Min(0) @Max(6000) sendRatePerMinute?: number;
+  @Optional() @IsInt() @Min(0) @Max(6000) sendRatePerMinute?: number;
 
-  @IsOptional() @IsBoolean() s3Enabled?: boolean;
-  @IsOptional() @Trim() @IsString() @MaxLength(64) s3Region?: string;
-  @IsOptional() @Trim() @IsString() @MaxLength(255) s3Bucket?: string;
-  @IsOptional() @Trim() @IsString() @MaxLength(255) s3AccessKey?: string;
+  @Optional() @IsBoolean() s3Enabled?: boolean;
+  @Optional() @Trim() @IsString() @MaxLength(64) s3Region?: string;
+  @Optional() @Trim() @IsString() @MaxLength(255) s3Bucket?: string;
+  @Optional() @Trim() @IsString() @MaxLength(255) s3AccessKey?: string;
   /** Encrypted, never returned (D11). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   @ApiProperty({ required: false, writeOnly: true })
   s3SecretKey?: string;
-  @IsOptional() @Trim() @IsString() @MaxLength(2048) s3Endpoint?: string;
-  @IsOptional() @Trim() @IsString() @MaxLength(255) s3PathPrefix?: string;
+  @Optional() @Trim() @IsString() @MaxLength(2048) s3Endpoint?: string;
+  @Optional() @Trim() @IsString() @MaxLength(255) s3PathPrefix?: string;
 }

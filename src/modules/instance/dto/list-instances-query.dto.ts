@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+import { Optional } from '../../../common/validation/validators';
 
 /** Default and largest page of `GET /api/instance/list` (D23 paging). */
 export const INSTANCE_PAGE_DEFAULT = 100;
@@ -18,14 +20,14 @@ const toWholeNumber = ({ value }: { value: unknown }) =>
  */
 export class ListInstancesQueryDto {
   /** One name, or a comma-separated list (a list only with a TokenAccount). Ignored for a TokenInstance. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(10_000)
   @ApiProperty({ required: false, example: 'sales,support' })
   instanceName?: string;
 
   /** Items per page, 1–500 (default 100). */
-  @IsOptional()
+  @Optional()
   @Transform(toWholeNumber)
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1, { message: 'limit must be at least 1' })
@@ -34,7 +36,7 @@ export class ListInstancesQueryDto {
   limit?: number;
 
   /** 1-based page number (not with `cursor`). */
-  @IsOptional()
+  @Optional()
   @Transform(toWholeNumber)
   @IsInt({ message: 'page must be a whole number' })
   @Min(1, { message: 'page must be at least 1' })
@@ -43,7 +45,7 @@ export class ListInstancesQueryDto {
   page?: number;
 
   /** `meta.nextCursor` of the previous page (not with `page`). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1_000)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by this endpoint' })

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -16,6 +15,7 @@ import {
   Min,
 } from 'class-validator';
 
+import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
 export const MEDIA_TYPES = ['image', 'video', 'document', 'audio'] as const;
@@ -45,7 +45,7 @@ const MAX_BASE64_CHARS = 3 * 1024 * 1024 * 1024;
  * canonical field wins when both are present.
  */
 export class SendMediaDto extends SendCommonDto {
-  @IsOptional()
+  @Optional()
   @IsIn(MEDIA_TYPES, { message: 'mediaType must be one of image, video, document, audio' })
   @ApiProperty({
     enum: MEDIA_TYPES,
@@ -56,19 +56,19 @@ export class SendMediaDto extends SendCommonDto {
   mediaType?: (typeof MEDIA_TYPES)[number];
 
   /** Deprecated alias of `mediaType` (D22). */
-  @IsOptional()
+  @Optional()
   @IsIn(MEDIA_TYPES, { message: 'type must be one of image, video, document, audio' })
   @ApiProperty({ enum: MEDIA_TYPES, required: false, deprecated: true })
   type?: (typeof MEDIA_TYPES)[number];
 
   /** Deprecated alias of `mediaType` (D22). */
-  @IsOptional()
+  @Optional()
   @IsIn(MEDIA_TYPES, { message: 'mediatype must be one of image, video, document, audio' })
   @ApiProperty({ enum: MEDIA_TYPES, required: false, deprecated: true })
   mediatype?: (typeof MEDIA_TYPES)[number];
 
   /** Public URL of the file (fetched under D12), or — as clients send it — a base64 string. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty({ message: 'mediaUrl must not be empty' })
   @MaxLength(MAX_BASE64_CHARS)
@@ -76,7 +76,7 @@ export class SendMediaDto extends SendCommonDto {
   mediaUrl?: string;
 
   /** The file as base64, with or without a `data:<mime>;base64,` prefix. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty({ message: 'mediaBase64 must not be empty' })
   @MaxLength(MAX_BASE64_CHARS)
@@ -88,7 +88,7 @@ export class SendMediaDto extends SendCommonDto {
   mediaBase64?: string;
 
   /** Deprecated alias (D22): a URL is fetched, anything else is base64 (`data:` prefix allowed). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty({ message: 'media must not be empty' })
   @MaxLength(MAX_BASE64_CHARS)
@@ -96,21 +96,21 @@ export class SendMediaDto extends SendCommonDto {
   media?: string;
 
   /** Caption. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(65_536)
   @ApiProperty({ required: false, example: 'Our new menu' })
   message?: string;
 
   /** Deprecated alias of `message` (D22). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(65_536)
   @ApiProperty({ required: false, deprecated: true })
   caption?: string;
 
   /** MIME type; detected from the bytes when absent. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimeType must be a MIME type' })
   @MaxLength(255)
@@ -118,7 +118,7 @@ export class SendMediaDto extends SendCommonDto {
   mimeType?: string;
 
   /** Deprecated alias of `mimeType` (D22). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimetype must be a MIME type' })
   @MaxLength(255)
@@ -126,20 +126,20 @@ export class SendMediaDto extends SendCommonDto {
   mimetype?: string;
 
   /** Shown on the document card. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   @ApiProperty({ required: false, example: 'menu.pdf' })
   fileName?: string;
 
   /** Audio only: send as a voice note (default `true`). */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, default: true })
   isVoice?: boolean;
 
   /** Audio only: duration in seconds (computed when absent). */
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(86_400)
@@ -147,7 +147,7 @@ export class SendMediaDto extends SendCommonDto {
   duration?: number;
 
   /** Audio only: waveform, up to 64 amplitude samples 0–100. */
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(64)
   @IsInt({ each: true })
@@ -157,13 +157,14 @@ export class SendMediaDto extends SendCommonDto {
   waveform?: number[];
 
   /** Numbers to mention (groups). */
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1024)
   @IsString({ each: true })
+  @MaxLength(120, { each: true })
   mention?: string[];
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   mentionAll?: boolean;
 }
@@ -192,41 +193,41 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   type: (typeof STATUS_TYPES)[number];
 
   /** The text, or the caption. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(65_536)
   @ApiProperty({ required: false, example: 'We are open on Saturday!' })
   message?: string;
 
   /** Required for image, video and audio (fetched under D12). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsNotEmpty({ message: 'mediaUrl must not be empty' })
   @MaxLength(MAX_BASE64_CHARS)
   @ApiProperty({ required: false })
   mediaUrl?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimeType must be a MIME type' })
   @MaxLength(255)
   @ApiProperty({ required: false })
   mimeType?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   @ApiProperty({ required: false })
   fileName?: string;
 
   /** Text only: `#RRGGBB`. */
-  @IsOptional()
+  @Optional()
   @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'backgroundColor must be a hex colour like #FF6600' })
   @ApiProperty({ required: false, example: '#FF6600' })
   backgroundColor?: string;
 
   /** Text only. */
-  @IsOptional()
+  @Optional()
   @IsIn(Object.keys(STATUS_FONTS), {
     message: `font must be one of ${Object.keys(STATUS_FONTS).join(', ')}`,
   })
@@ -234,13 +235,13 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   font?: string;
 
   /** Audio only (default `true`). */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, default: true })
   isVoice?: boolean;
 
   /** Audio only, seconds. */
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(86_400)
@@ -248,7 +249,7 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   duration?: number;
 
   /** Audio only, up to 64 samples 0–100. */
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(64)
   @IsInt({ each: true })

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
-  IsOptional,
   IsString,
   Max,
   MaxLength,
@@ -16,6 +15,7 @@ import {
 } from 'class-validator';
 
 import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
+import { Optional } from '../../../common/validation/validators';
 
 /** Fields every send shares (§1.8). */
 export class SendCommonDto {
@@ -28,25 +28,25 @@ export class SendCommonDto {
   number: string;
 
   /** Seconds of "typing…" before sending. */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(300)
   delay?: number;
 
   /** Id of a message of this instance to quote. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(128)
   replyTo?: string;
 
   /** Quote the message in a private chat with its author (groups; §1.8). */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   replyPrivate?: boolean;
 
   /** Origin tag stored with the message and carried into events (default `api`). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   source?: string;
@@ -68,13 +68,13 @@ export class SendLocationDto extends SendCommonDto {
   @ApiProperty({ example: -46.6565 })
   longitude: number;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   @ApiProperty({ required: false, example: 'Head office' })
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   @ApiProperty({ required: false, example: 'Av. Paulista, 1000' })
@@ -100,7 +100,7 @@ export class SendPollDto extends SendCommonDto {
   options: string[];
 
   /** Most options one voter may pick; below 1 becomes 1, above the option count becomes it. */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @ApiProperty({ required: false, default: 1 })
   maxAnswer?: number;

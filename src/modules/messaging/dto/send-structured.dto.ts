@@ -9,7 +9,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
-  IsOptional,
   IsString,
   Max,
   MaxLength,
@@ -17,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
 /** Button types of API.md §3.2 (carousel, button). */
@@ -26,32 +26,32 @@ export const PIX_KEY_TYPES = ['CPF', 'CNPJ', 'EMAIL', 'PHONE', 'RANDOM'] as cons
 
 /** One contact card of `POST /api/message/contact` (at least `fullName` or `phone`). */
 export class VcardDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   @ApiProperty({ required: false, example: 'Ana Souza' })
   fullName?: string;
 
   /** Digits (D13 punctuation allowed); becomes `TEL;waid=<digits>`. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(40)
   @ApiProperty({ required: false, example: '5511988887777' })
   phone?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   @ApiProperty({ required: false, example: 'Acme' })
   organization?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   @ApiProperty({ required: false, example: 'ana@acme.com' })
   email?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2048)
   @ApiProperty({ required: false, example: 'https://acme.com' })
@@ -96,13 +96,13 @@ export class SendReactionDto extends SendCommonDto {
   @ApiProperty({ example: '👍', description: 'An emoji, or `"remove"`' })
   reaction: string;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, default: false })
   fromMe?: boolean;
 
   /** Author of the target (groups, when `fromMe` is false). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(120)
   @ApiProperty({ required: false, example: '5511988887777@s.whatsapp.net' })
@@ -117,13 +117,13 @@ export class ButtonDto {
   @ApiProperty({ example: 'plan_basic' })
   id: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   @ApiProperty({ required: false, example: 'Basic' })
   displayText?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(BUTTON_TYPES, { message: 'buttons[].type must be one of REPLY, URL, CALL, COPY' })
   @ApiProperty({ required: false, enum: BUTTON_TYPES, default: 'REPLY' })
   type?: (typeof BUTTON_TYPES)[number];
@@ -135,17 +135,17 @@ class CardHeaderDto {
   @MaxLength(256)
   title: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   subtitle?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2048)
   imageUrl?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2048)
   videoUrl?: string;
@@ -167,7 +167,7 @@ class CardDto {
   @Type(() => CardBodyDto)
   body: CardBodyDto;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   footer?: string;
@@ -182,13 +182,13 @@ class CardDto {
 
 /** `POST /api/message/carousel/:instance` (API.md §3.2). */
 export class SendCarouselDto extends SendCommonDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(4096)
   @ApiProperty({ required: false, example: 'Our plans' })
   message?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   @ApiProperty({ required: false })
@@ -227,26 +227,26 @@ export class SendButtonsDto extends SendCommonDto {
   @ApiProperty({ type: [ButtonDto] })
   buttons: ButtonDto[];
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(60)
   @ApiProperty({ required: false })
   headerText?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(60)
   @ApiProperty({ required: false })
   footerText?: string;
 
   /** Header media URL (D12); replaces `headerText`. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2048)
   @ApiProperty({ required: false })
   mediaUrl?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(['IMAGE', 'VIDEO', 'DOCUMENT'], {
     message: 'mediaType must be one of IMAGE, VIDEO, DOCUMENT',
   })
@@ -265,14 +265,14 @@ class ListRowDto {
   @MaxLength(24)
   title: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(72)
   description?: string;
 }
 
 class ListSectionDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(24)
   title?: string;
@@ -309,13 +309,13 @@ export class SendListDto extends SendCommonDto {
   })
   sections: ListSectionDto[];
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(60)
   @ApiProperty({ required: false })
   headerText?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(60)
   @ApiProperty({ required: false })
@@ -330,38 +330,38 @@ export class SendFormDto extends SendCommonDto {
   @ApiProperty({ example: 'Please fill in your details' })
   message: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(['contact_details', 'registration_offer'], {
     message: 'formType must be one of contact_details, registration_offer',
   })
   @ApiProperty({ required: false, enum: ['contact_details', 'registration_offer'] })
   formType?: 'contact_details' | 'registration_offer';
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20)
   @ApiProperty({ required: false, default: 'Open form' })
   buttonLabel?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   @ApiProperty({ required: false })
   flowToken?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(64)
   @ApiProperty({ required: false })
   flowId?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(8)
   @ApiProperty({ required: false, default: '3' })
   flowMessageVersion?: string;
 
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(10)
@@ -369,24 +369,24 @@ export class SendFormDto extends SendCommonDto {
   messageVersion?: number;
 
   /** A fully custom `galaxy_message` parameters object, as JSON text (wins over the rest). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20_000)
   @ApiProperty({ required: false })
   buttonParamsJSON?: string;
 
-  @IsOptional() @IsBoolean() fullNameVisible?: boolean;
-  @IsOptional() @IsBoolean() phoneNumberVisible?: boolean;
-  @IsOptional() @IsBoolean() emailVisible?: boolean;
-  @IsOptional() @IsBoolean() cpfOrCnpjVisible?: boolean;
-  @IsOptional() @IsBoolean() deliveryAddressVisible?: boolean;
+  @Optional() @IsBoolean() fullNameVisible?: boolean;
+  @Optional() @IsBoolean() phoneNumberVisible?: boolean;
+  @Optional() @IsBoolean() emailVisible?: boolean;
+  @Optional() @IsBoolean() cpfOrCnpjVisible?: boolean;
+  @Optional() @IsBoolean() deliveryAddressVisible?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   offerName?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   offerDescription?: string;
@@ -398,7 +398,7 @@ class PixItemDto {
   @MaxLength(256)
   name: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   description?: string;
@@ -430,13 +430,13 @@ export class SendPixDto extends SendCommonDto {
   @ApiProperty({ enum: PIX_KEY_TYPES })
   pixKeyType: (typeof PIX_KEY_TYPES)[number];
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(4096)
   @ApiProperty({ required: false })
   message?: string;
 
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })

@@ -4,12 +4,12 @@ import {
   IsArray,
   IsBoolean,
   IsNotEmpty,
-  IsOptional,
   IsString,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
 
+import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
 /** `POST /api/message/text/:instance` (API.md §3.2, §1.8; alias `text` of D22). */
@@ -23,24 +23,25 @@ export class SendTextDto extends SendCommonDto {
   message?: string;
 
   /** Deprecated alias of `message` (D22). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(65_536)
   @ApiProperty({ required: false, deprecated: true })
   text?: string;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   linkPreview?: boolean;
 
   /** Numbers to mention (groups). */
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(1024)
   @IsString({ each: true })
+  @MaxLength(120, { each: true })
   mention?: string[];
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   mentionAll?: boolean;
 }

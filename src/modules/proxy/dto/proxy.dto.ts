@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
 
-import { IsPortString, Trim } from '../../../common/validation/validators';
+import { IsPortString, Optional, Trim } from '../../../common/validation/validators';
 import { PROXY_PROTOCOLS, type ProxyProtocol } from '../entities/proxy-config.entity';
 
 /**
@@ -11,7 +11,7 @@ import { PROXY_PROTOCOLS, type ProxyProtocol } from '../entities/proxy-config.en
  * connect/reconnect (API.md §3.1).
  */
 export class SetProxyDto {
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, example: true, default: true })
   enabled?: boolean;
@@ -20,7 +20,7 @@ export class SetProxyDto {
    * IP or host name. D12: a private, loopback or special-use address (any encoding) or a local
    * name is refused unless in PROXY_ALLOWED_HOSTS (or ALLOW_PRIVATE_TARGETS).
    */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(255)
@@ -28,12 +28,12 @@ export class SetProxyDto {
   host?: string;
 
   /** A string, e.g. `"1080"`. */
-  @IsOptional()
+  @Optional()
   @IsPortString()
   @ApiProperty({ required: false, example: '1080', type: String })
   port?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(PROXY_PROTOCOLS, { message: `protocol must be one of ${PROXY_PROTOCOLS.join(', ')}` })
   @ApiProperty({
     required: false,
@@ -43,14 +43,14 @@ export class SetProxyDto {
   })
   protocol?: ProxyProtocol;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(255)
   @ApiProperty({ required: false, example: 'user' })
   username?: string;
 
-  /** Encrypted at rest, never returned (D11). */
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  /** Encrypted at rest, never returned (D11). Omitted keeps the stored one; `""` or `null` clears it. */
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(1024)
   @ApiProperty({ required: false, example: 'secret', nullable: true, writeOnly: true })

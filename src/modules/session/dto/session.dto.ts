@@ -1,18 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+import { Optional } from '../../../common/validation/validators';
 
 /** `GET /api/instance/connect/:instance` query (API.md §3.1, D9). */
 export class ConnectQueryDto {
   /** Phone number to link: answers a pairing code instead of a QR code (D13 punctuation allowed). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^\+?[\d\s\-()]{8,24}$/, { message: 'number must be a phone number with country code' })
   @ApiProperty({ required: false, example: '5511999999999' })
   number?: string;
 
   /** Days of history to sync; WhatsApp may not honour it. */
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -1,42 +1,44 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+
+import { Optional } from '../../../common/validation/validators';
 
 /** Partial update of the settings (API.md §3.1 settings); at least one field. */
 export class UpdateSettingsDto {
   /** Reject incoming calls automatically. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   autoRejectCalls?: boolean;
 
   /** Message sent to the caller on rejection. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(4096)
   @ApiProperty({ required: false, example: "Sorry, we can't take calls here." })
   callRejectMessage?: string;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   ignoreGroupMessages?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   keepOnlineStatus?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   autoReadMessages?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   disableHistorySync?: boolean;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   ignoreStatus?: boolean;
 
   /** Wharf extension (D14): outbound messages per minute, 0 = unlimited. */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(6000)

@@ -1,19 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsString, Matches, MaxLength } from 'class-validator';
 
-import { Trim } from '../../../common/validation/validators';
+import { Optional, Trim } from '../../../common/validation/validators';
 
 /**
  * `POST /api/instance/s3/:instance`. `enabled: false` deletes every stored credential; enabling
  * (the default) needs `region`, `bucket`, `accessKey` and `secretKey` each time.
  */
 export class SetS3Dto {
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, example: true, default: true })
   enabled?: boolean;
 
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Matches(/^[a-z0-9-]{2,64}$/, { message: 'region must look like us-east-1' })
@@ -21,14 +21,14 @@ export class SetS3Dto {
   region?: string;
 
   /** Must already exist; Wharf does not create it. */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/, { message: 'bucket must be a valid bucket name' })
   @ApiProperty({ required: false, example: 'wharf-media' })
   bucket?: string;
 
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(255)
@@ -36,7 +36,7 @@ export class SetS3Dto {
   accessKey?: string;
 
   /** Encrypted at rest, never returned (D11). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   @ApiProperty({
@@ -47,14 +47,14 @@ export class SetS3Dto {
   secretKey?: string;
 
   /** Empty for AWS; the URL of MinIO, DigitalOcean Spaces, Backblaze… (D12). */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(2048)
   @ApiProperty({ required: false, example: 'https://minio.example.com' })
   endpoint?: string;
 
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(255)

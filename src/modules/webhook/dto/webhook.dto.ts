@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
@@ -16,9 +15,10 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { Trim } from '../../../common/validation/validators';
+import { Optional, Trim } from '../../../common/validation/validators';
 import { EVENT_NAMES } from '../../events/event-names';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity';
+import { MAX_WEBHOOK_URL_LENGTH } from '../webhook.constants';
 
 /** Summary of an instance's `default` webhook in instance responses (no secrets). */
 export class WebhookSummaryDto {
@@ -57,43 +57,52 @@ export class WebhookSummaryDto {
  */
 export class SetWebhookDto {
   /** Free-form name; the webhook's identity within the instance. */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(100)
   @ApiProperty({ required: false, example: 'crm', default: 'default' })
   label?: string;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, example: true, default: true })
   enabled?: boolean;
 
-  /** http(s) delivery URL, used exactly as given, query string included (D6, D12). */
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  /**
+   * http(s) delivery URL, used exactly as given, query string included (D6, D12). Required unless
+   * `enabled` is false; `null` is the same as omitted.
+   */
+  @Optional({ nullable: true })
   @IsString()
-  @MaxLength(2048)
+  @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   @ApiProperty({ required: false, example: 'https://app.example.com/wh', nullable: true })
   url?: string | null;
 
-  /** Sent verbatim as the `Authorization` header; omitted = no such header. Encrypted at rest (D11). */
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  /**
+   * Sent verbatim as the `Authorization` header; omitted or `null` = no such header. Encrypted at
+   * rest (D11).
+   */
+  @Optional({ nullable: true })
   @IsString()
   @MaxLength(4096)
   @ApiProperty({ required: false, example: 'Bearer svc-token-xyz', nullable: true })
   authorization?: string | null;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, example: false, default: false })
   byEvents?: boolean;
 
-  /** Subset of the six event names, order kept; empty or omitted = all six. */
-  @ValidateIf((_, value) => value !== null && value !== undefined)
+  /** Subset of the six event names, order kept; empty, omitted or `null` = all six. */
+  @Optional({ nullable: true })
   @IsArray()
-  @ArrayMaxSize(6)
+  @ArrayMaxSize(EVENT_NAMES.length, {
+    message: `events must contain at most ${EVENT_NAMES.length} event names`,
+  })
   @ApiProperty({
     required: false,
+    nullable: true,
     enum: EVENT_NAMES,
     enumName: 'EventName',
     isArray: true,
@@ -101,7 +110,7 @@ export class SetWebhookDto {
   })
   events?: string[] | null;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, example: false, default: false })
   mediaBase64?: boolean;
@@ -152,7 +161,7 @@ export class WebhookListResponseDto {
 
 /** `?label=`: present (even empty) = read one webhook; empty means `default`. */
 export class GetWebhookQueryDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   @ApiProperty({ required: false, example: 'crm' })
@@ -161,7 +170,7 @@ export class GetWebhookQueryDto {
 
 export class RotateSecretQueryDto {
   /** The webhook whose secret is rotated; empty or omitted = `default`. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   @ApiProperty({ required: false, example: 'crm' })
@@ -188,36 +197,36 @@ export class RotateSecretResponseDto {
 
 /** Filters and cursor of `GET /api/events/deliveries/:instance` (D6). Newest first. */
 export class ListDeliveriesQueryDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   @ApiProperty({ required: false, example: 'crm' })
   label?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   @ApiProperty({ required: false, enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' })
   status?: DeliveryStatus;
 
-  @IsOptional()
+  @Optional()
   @IsIn(EVENT_NAMES, { message: `event must be one of ${EVENT_NAMES.join(', ')}` })
   @ApiProperty({ required: false, enum: EVENT_NAMES, enumName: 'EventName' })
   event?: string;
 
   /** Deliveries created at or after this time (ISO-8601). */
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date' })
   @ApiProperty({ required: false, example: '2026-04-28T00:00:00Z' })
   from?: string;
 
   /** Deliveries created before this time (ISO-8601). */
-  @IsOptional()
+  @Optional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date' })
   @ApiProperty({ required: false, example: '2026-04-29T00:00:00Z' })
   to?: string;
 
   /** Page size, 1–500 (default 50). */
-  @IsOptional()
+  @Optional()
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
   )
@@ -228,7 +237,7 @@ export class ListDeliveriesQueryDto {
   limit?: number;
 
   /** `nextCursor` of the previous page. */
-  @IsOptional()
+  @Optional()
   @IsUUID('all', { message: 'cursor must be a cursor returned by this endpoint' })
   @ApiProperty({ required: false })
   cursor?: string;
@@ -295,7 +304,7 @@ export class RetryDeliveriesDto {
   @ApiProperty({ required: false, example: ['01966f3a-9c00-7d4e-9f10-3a5b7c9d1e2f'] })
   ids?: string[];
 
-  @IsOptional()
+  @Optional()
   @IsIn(['dead'], { message: 'status must be "dead"' })
   @ApiProperty({ required: false, enum: ['dead'], example: 'dead' })
   status?: 'dead';

@@ -1,20 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn } from 'class-validator';
 
+import { ArrayDistinct, Optional } from '../../../common/validation/validators';
 import { EVENT_NAMES } from '../../events/event-names';
 
 /** `POST /api/events/websocket/:instance` (API.md §3.9). */
 export class SetWebsocketDto {
   /** `false` clears `events` and `mediaBase64`; open sockets stay open, new upgrades are refused. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, default: true, example: true })
   enabled?: boolean;
 
-  /** Subset of the six event names; empty or omitted = all. */
-  @IsOptional()
+  /** Subset of the six event names, each at most once; empty or omitted = all. */
+  @Optional()
   @IsArray()
-  @ArrayUnique()
+  @ArrayMaxSize(EVENT_NAMES.length, {
+    message: `events must contain at most ${EVENT_NAMES.length} event names`,
+  })
+  @ArrayDistinct()
   @IsIn(EVENT_NAMES, { each: true, message: `events must contain only ${EVENT_NAMES.join(', ')}` })
   @ApiProperty({
     required: false,
@@ -26,7 +30,7 @@ export class SetWebsocketDto {
   events?: string[];
 
   /** Adds `media.base64` to `message.exchange` frames. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   @ApiProperty({ required: false, default: false, example: false })
   mediaBase64?: boolean;
