@@ -301,10 +301,24 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
   });
 
   describe.each([
-    ['media mediaUrl', (url: string) => post('/api/message/media/matrix', { number: peer, mediaType: 'image', mediaUrl: url })],
-    ['media media (D22 alias)', (url: string) => post('/api/message/media/matrix', { number: peer, mediaType: 'image', media: url })],
-    ['sticker imageUrl', (url: string) => post('/api/message/sticker/matrix', { number: peer, imageUrl: url })],
-    ['status mediaUrl', (url: string) => post('/api/message/status/matrix', { type: 'image', mediaUrl: url })],
+    [
+      'media mediaUrl',
+      (url: string) =>
+        post('/api/message/media/matrix', { number: peer, mediaType: 'image', mediaUrl: url }),
+    ],
+    [
+      'media media (D22 alias)',
+      (url: string) =>
+        post('/api/message/media/matrix', { number: peer, mediaType: 'image', media: url }),
+    ],
+    [
+      'sticker imageUrl',
+      (url: string) => post('/api/message/sticker/matrix', { number: peer, imageUrl: url }),
+    ],
+    [
+      'status mediaUrl',
+      (url: string) => post('/api/message/status/matrix', { type: 'image', mediaUrl: url }),
+    ],
   ] as const)('%s', (input, send) => {
     it('downloads an allowed URL, directly and through a redirect (control)', async () => {
       for (const url of [`${redirectorBase}/image.png`, `${redirectorBase}/to-ok`]) {
@@ -322,7 +336,10 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
             input,
             mode,
             t.label,
-            res.status === 400 && res.body.error?.code === 'MEDIA_FETCH_FAILED' && isD12(res) && !hit(tag),
+            res.status === 400 &&
+              res.body.error?.code === 'MEDIA_FETCH_FAILED' &&
+              isD12(res) &&
+              !hit(tag),
             `${res.status} ${JSON.stringify(res.body.error)}`,
           );
         }
@@ -378,18 +395,25 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
       expect([res.status, res.body.error]).toEqual([200, undefined]);
     });
 
-    it('refuses every encoding and DNS name with 400 before storing anything, and a redirect at send time', async () => {
+    it('refuses every encoding, DNS name and redirect with 400 before storing anything', async () => {
       for (const mode of MODES) {
         for (const [index, t] of casesOf(mode).entries()) {
           const tag = `${input.replace(/\W+/g, '-')}-${mode}-${index}`;
           const res = await send(caseUrl(mode, t, index, tag));
-          // direct and DNS: 400 before anything is stored; a redirect is only seen when the
-          // message is sent, which then fails with the D12 reason (SEND_FAILED).
+          // A refused literal or local name: 400 VALIDATION_FAILED at once. A DNS name resolving
+          // to a refused address, or a redirect to one: the header media is downloaded in the
+          // request, so 400 `Failed to fetch media: …` (MEDIA_FETCH_FAILED), nothing stored.
           const expected =
-            mode === 'redirect'
-              ? res.body.error?.code === 'SEND_FAILED'
-              : res.status === 400 && res.body.error?.code === 'VALIDATION_FAILED';
-          count(input, mode, t.label, expected && isD12(res) && !hit(tag), `${res.status} ${JSON.stringify(res.body.error)}`);
+            res.status === 400 &&
+            res.body.error?.code ===
+              (mode === 'direct' ? 'VALIDATION_FAILED' : 'MEDIA_FETCH_FAILED');
+          count(
+            input,
+            mode,
+            t.label,
+            expected && isD12(res) && !hit(tag),
+            `${res.status} ${JSON.stringify(res.body.error)}`,
+          );
         }
       }
       expectAllRefused(input);
@@ -421,13 +445,20 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
         for (const [index, t] of casesOf(mode).entries()) {
           const tag = `preview-${mode}-${index}`;
           const res = await sendText(`read ${caseUrl(mode, t, index, tag)} now`);
-          if (res.status !== 200) count('link preview target', mode, t.label, false, `${res.status}`);
+          if (res.status !== 200)
+            count('link preview target', mode, t.label, false, `${res.status}`);
           else sent.push([mode, t.label, tag, res.body.messageId]);
         }
       }
       const views = await onPhone(sent.map(([, , , id]) => id));
       sent.forEach(([mode, label, tag], i) =>
-        count('link preview target', mode, label, !views[i].linkPreview && !hit(tag), JSON.stringify(views[i].linkPreview)),
+        count(
+          'link preview target',
+          mode,
+          label,
+          !views[i].linkPreview && !hit(tag),
+          JSON.stringify(views[i].linkPreview),
+        ),
       );
       expectAllRefused('link preview target');
     });
@@ -439,7 +470,8 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
           const tag = `og-${mode}-${index}`;
           const image = caseUrl(mode, t, index, tag);
           const res = await sendText(`look ${redirectorBase}/og/${encodeURIComponent(image)}`);
-          if (res.status !== 200) count('link preview og:image', mode, t.label, false, `${res.status}`);
+          if (res.status !== 200)
+            count('link preview og:image', mode, t.label, false, `${res.status}`);
           else sent.push([mode, t.label, tag, res.body.messageId]);
         }
       }
@@ -449,7 +481,9 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
           'link preview og:image',
           mode,
           label,
-          views[i].linkPreview?.title === 'Refused image' && !views[i].linkPreview.hasThumbnail && !hit(tag),
+          views[i].linkPreview?.title === 'Refused image' &&
+            !views[i].linkPreview.hasThumbnail &&
+            !hit(tag),
           JSON.stringify(views[i].linkPreview),
         ),
       );
@@ -470,7 +504,8 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
           'direct',
           t.label,
           res.status === 201 &&
-            res.body.webhook?.error === 'webhookURL must not point to a private or loopback address',
+            res.body.webhook?.error ===
+              'webhookURL must not point to a private or loopback address',
           `${res.status} ${JSON.stringify(res.body.webhook ?? res.body.error)}`,
         );
       }
@@ -489,16 +524,41 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
         for (const [index, t] of direct.entries()) {
           const res = await post(
             '/api/events/webhook/hooks',
-            { label: 'direct', url: victimUrl(t, `hook-direct-${index}`), authorization: 'Bearer secret' },
+            {
+              label: 'direct',
+              url: victimUrl(t, `hook-direct-${index}`),
+              authorization: 'Bearer secret',
+            },
             hooks.token,
           );
-          count('webhook url', 'direct', t.label, res.status === 400 && isD12(res), `${res.status}`);
+          count(
+            'webhook url',
+            'direct',
+            t.label,
+            res.status === 400 && isD12(res),
+            `${res.status}`,
+          );
         }
         // Up to 3 enabled webhooks per instance: one instance per 3 cases.
         const cases: HookCase[] = [
-          { mode: 'dns', label: 'control', url: `http://127.0.0.2:${(control.address() as AddressInfo).port}/ok`, tag: 'control' },
-          ...dnsNames.map((t, index): HookCase => ({ mode: 'dns', label: t.label, url: victimUrl(t, `hook-dns-${index}`), tag: `hook-dns-${index}` })),
-          ...redirectTargets.map((t, index): HookCase => ({ mode: 'redirect', label: t.label, url: redirectUrl(index, `hook-redirect-${index}`), tag: `hook-redirect-${index}` })),
+          {
+            mode: 'dns',
+            label: 'control',
+            url: `http://127.0.0.2:${(control.address() as AddressInfo).port}/ok`,
+            tag: 'control',
+          },
+          ...dnsNames.map((t, index): HookCase => ({
+            mode: 'dns',
+            label: t.label,
+            url: victimUrl(t, `hook-dns-${index}`),
+            tag: `hook-dns-${index}`,
+          })),
+          ...redirectTargets.map((t, index): HookCase => ({
+            mode: 'redirect',
+            label: t.label,
+            url: redirectUrl(index, `hook-redirect-${index}`),
+            tag: `hook-redirect-${index}`,
+          })),
         ];
         const instances: InstanceFixture[] = [];
         for (let i = 0; i < cases.length; i += 3) {
@@ -541,7 +601,13 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
             c.mode === 'dns'
               ? /Refusing to connect to .*: it resolves to a private or loopback address/
               : /HTTP 302: redirects are not followed/;
-          count('webhook url', c.mode, c.label, row.status === 'dead' && reason.test(row.lastError ?? '') && !hit(c.tag), row.lastError ?? '');
+          count(
+            'webhook url',
+            c.mode,
+            c.label,
+            row.status === 'dead' && reason.test(row.lastError ?? '') && !hit(c.tag),
+            row.lastError ?? '',
+          );
         }
       } finally {
         await new Promise((resolve) => control.close(resolve));
@@ -585,7 +651,13 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
           s3SecretKey: 's',
           s3Endpoint: endpoint,
         });
-        count('s3Endpoint (instance/new)', 'direct', t.label, created.status === 400 && isD12(created), `${created.status}`);
+        count(
+          's3Endpoint (instance/new)',
+          'direct',
+          t.label,
+          created.status === 400 && isD12(created),
+          `${created.status}`,
+        );
       }
       expectAllRefused('S3 endpoint');
       expectAllRefused('s3Endpoint (instance/new)');
@@ -596,17 +668,24 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
         expect((await post('/api/instance/s3/matrix', s3Body(s3Endpoint))).status).toBe(200);
         const control = await sendImage();
         expect(control.status).toBe(200);
-        expect(await s3UrlOf(control.body.messageId)).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/matrix\//);
+        expect(await s3UrlOf(control.body.messageId)).toMatch(
+          /^http:\/\/127\.0\.0\.2:\d+\/matrix\//,
+        );
         for (const t of dnsNames) {
           const before = victimHits.length;
-          const set = await post('/api/instance/s3/matrix', s3Body(`http://${t.url}:${victimPort}`));
+          const set = await post(
+            '/api/instance/s3/matrix',
+            s3Body(`http://${t.url}:${victimPort}`),
+          );
           expect(set.status).toBe(200);
           const res = await sendImage();
           count(
             'S3 endpoint',
             'dns',
             t.label,
-            res.status === 200 && !(await s3UrlOf(res.body.messageId)) && victimHits.length === before,
+            res.status === 200 &&
+              !(await s3UrlOf(res.body.messageId)) &&
+              victimHits.length === before,
             `${res.status}`,
           );
         }
@@ -650,7 +729,13 @@ describe(`D12 matrix: every outbound URL and proxy host × every encoding of a r
           proxyPort: String(victimPort),
           proxyProtocol: 'socks5',
         });
-        count('proxyHost (instance/new)', 'direct', t.label, created.status === 400 && isD12(created), `${created.status}`);
+        count(
+          'proxyHost (instance/new)',
+          'direct',
+          t.label,
+          created.status === 400 && isD12(created),
+          `${created.status}`,
+        );
       }
       const read = await linked.api.get('/api/instance/getProxy/proxied', { token: linked.ta });
       expect(read.body.proxy).toEqual({
