@@ -339,7 +339,7 @@ describe('nulls, list caps and names in the request DTOs (issue 11)', () => {
     const routes: Array<[string, Record<string, unknown>]> = [
       ['/api/events/websocket/race', { events: ['message.exchange'] }],
       ['/api/events/webhook/race', { label: 'crm', url: 'https://example.com/wh' }],
-      ['/api/instance/proxy/race', { host: '10.0.0.5', port: '1080', protocol: 'socks5' }],
+      ['/api/instance/proxy/race', { host: 'proxy.example.com', port: '1080', protocol: 'socks5' }],
     ];
     for (const [path, body] of routes) {
       const answers = await Promise.all(
