@@ -1,13 +1,42 @@
 /**
- * Errors the engine port throws. They carry a stable `code` (D2) and the literal message of the
- * spec where one exists; the app's error filter maps them to HTTP answers. They know nothing of
- * HTTP themselves.
+ * Errors the engine port throws. They carry a stable `code` (D2) and an engine-side message for
+ * logs; the app maps each code to its HTTP answer in one table (`src/common/errors/engine-errors.ts`).
+ * They know nothing of HTTP themselves.
  */
-export abstract class WhatsAppEngineError extends Error {
-  /** Stable SCREAMING_SNAKE code (D2). */
-  abstract readonly code: string;
 
-  constructor(message: string) {
+/**
+ * Every code an engine error can carry. A new engine error adds its code here, which makes the
+ * app's table (a `Record` keyed by these codes) fail the type-check until the code has its answer.
+ */
+export const ENGINE_ERROR_CODES = [
+  'NOT_SUPPORTED_BY_ENGINE',
+  'INSTANCE_NOT_CONNECTED',
+  'PAIRING_CODE_UNAVAILABLE',
+  'INVALID_JID',
+  'MEDIA_UNAVAILABLE',
+  'WHATSAPP_REQUEST_FAILED',
+  'WHATSAPP_NOT_AUTHORIZED',
+  'WHATSAPP_ITEM_NOT_FOUND',
+  'WHATSAPP_CONFLICT',
+  'WHATSAPP_RATE_LIMITED',
+] as const;
+
+/** One of {@link ENGINE_ERROR_CODES}. */
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+export abstract class WhatsAppEngineError extends Error {
+  /** Stable SCREAMING_SNAKE code (D2), one of {@link ENGINE_ERROR_CODES}. */
+  abstract readonly code: EngineErrorCode;
+
+  /**
+   * @param message for logs; never sent to clients as is (it may hold the input)
+   * @param operation the engine operation that failed (e.g. `groups.metadata`), when known: the
+   *   app's table may answer a route-specific literal for it (D16)
+   */
+  constructor(
+    message: string,
+    readonly operation?: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -17,8 +46,14 @@ export abstract class WhatsAppEngineError extends Error {
 export class NotSupportedByEngineError extends WhatsAppEngineError {
   readonly code = 'NOT_SUPPORTED_BY_ENGINE';
 
-  constructor(message = 'Not supported by the WhatsApp engine') {
-    super(message);
+  /** @param operation the unsupported operation (e.g. `newsletters.unfollow`), when known */
+  constructor(operation?: string) {
+    super(
+      operation
+        ? `Not supported by the WhatsApp engine: ${operation}`
+        : 'Not supported by the WhatsApp engine',
+      operation,
+    );
   }
 }
 
@@ -26,8 +61,8 @@ export class NotSupportedByEngineError extends WhatsAppEngineError {
 export class SessionNotConnectedError extends WhatsAppEngineError {
   readonly code = 'INSTANCE_NOT_CONNECTED';
 
-  constructor(message = 'Instance is not connected to WhatsApp') {
-    super(message);
+  constructor(message = 'Instance is not connected to WhatsApp', operation?: string) {
+    super(message, operation);
   }
 }
 
@@ -54,4 +89,52 @@ export class InvalidJidError extends WhatsAppEngineError {
  */
 export class MediaUnavailableError extends WhatsAppEngineError {
   readonly code = 'MEDIA_UNAVAILABLE';
+}
+
+/**
+ * WhatsApp answered a request (an iq) with an error: `whatsappCode` and `whatsappText` are its
+ * `<error code text>` (e.g. `500 internal-server-error`, `400 bad-request`). This class is the
+ * catch-all; the answers a caller can act on have their own subclasses below. Made by the
+ * adapter's mapper (`baileys/iq-errors.ts`) from the WhatsApp code, never from Baileys' own
+ * status (docs: /work/shared/notes/round2-protocol.md §1, rc14 trap 14).
+ */
+export class WhatsAppRequestError extends WhatsAppEngineError {
+  readonly code: EngineErrorCode = 'WHATSAPP_REQUEST_FAILED';
+
+  /**
+   * @param whatsappCode WhatsApp's numeric error code, or null when the answer had none
+   * @param whatsappText WhatsApp's error text (`item-not-found`, `not-authorized` …), may be empty
+   * @param operation the engine operation that failed, when known
+   */
+  constructor(
+    readonly whatsappCode: number | null,
+    readonly whatsappText: string,
+    operation?: string,
+  ) {
+    super(
+      `WhatsApp answered ${whatsappCode ?? 'an error'}${whatsappText ? ` ${whatsappText}` : ''}` +
+        (operation ? ` to ${operation}` : ''),
+      operation,
+    );
+  }
+}
+
+/** WhatsApp refused the request for lack of rights: 401 `not-authorized`, 403 `forbidden` (e.g. not a group admin). */
+export class WhatsAppNotAuthorizedError extends WhatsAppRequestError {
+  override readonly code = 'WHATSAPP_NOT_AUTHORIZED';
+}
+
+/** What the request names does not exist for this account: 404 `item-not-found`, 410 `gone` (e.g. a revoked invite). */
+export class WhatsAppItemNotFoundError extends WhatsAppRequestError {
+  override readonly code = 'WHATSAPP_ITEM_NOT_FOUND';
+}
+
+/** The request conflicts with WhatsApp's current state: 406 `not-acceptable`, 409 `conflict`. */
+export class WhatsAppConflictError extends WhatsAppRequestError {
+  override readonly code = 'WHATSAPP_CONFLICT';
+}
+
+/** WhatsApp throttles the account: 429 `rate-overlimit`. */
+export class WhatsAppRateLimitedError extends WhatsAppRequestError {
+  override readonly code = 'WHATSAPP_RATE_LIMITED';
 }

@@ -8,12 +8,19 @@ export {
 export { decryptPollVote, type PollVoteInput } from './baileys/poll-votes';
 export { isSandboxRootTrusted, trustSandboxRoot } from './baileys/sandbox-trust';
 export {
+  ENGINE_ERROR_CODES,
+  type EngineErrorCode,
   InvalidJidError,
   MediaUnavailableError,
   NotSupportedByEngineError,
   PairingCodeUnavailableError,
   SessionNotConnectedError,
+  WhatsAppConflictError,
   WhatsAppEngineError,
+  WhatsAppItemNotFoundError,
+  WhatsAppNotAuthorizedError,
+  WhatsAppRateLimitedError,
+  WhatsAppRequestError,
 } from './errors';
 export * from './jid';
 export type * from './messages';
