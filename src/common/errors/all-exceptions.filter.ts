@@ -6,6 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
+import { WhatsAppEngineError } from '@wharf/whatsapp';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
@@ -14,11 +15,17 @@ import {
   OperationFailedError,
   RouteNotFoundError,
 } from './domain-error';
+import { engineErrorToDomain } from './engine-errors';
 import { errorEnvelope } from './error-envelope';
 
-/** Maps framework and Fastify errors to the D2 envelope. */
+/**
+ * Maps what a handler threw to the D2 answer: domain errors as they are, the engine's errors
+ * through their table (`engine-errors.ts`), framework and Fastify errors to their literals,
+ * anything else to 500 `Internal server error`.
+ */
 export function toDomainError(exception: unknown): DomainError {
   if (exception instanceof DomainError) return exception;
+  if (exception instanceof WhatsAppEngineError) return engineErrorToDomain(exception);
   if (exception instanceof HttpException) {
     const status: number = exception.getStatus();
     if (status === 404) return new RouteNotFoundError();

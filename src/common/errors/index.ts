@@ -1,2 +1,3 @@
 export * from './domain-error';
+export * from './engine-errors';
 export * from './error-envelope';
