@@ -52,6 +52,7 @@ import type {
 import { loadStoreBackedAuth, type StoreBackedAuth } from './auth-state';
 import { classifyClose } from './close-reason';
 import { isRelayedContent, nativeFlowBizNode, toInteractiveMessage } from './interactive';
+import { rethrowAsEngineError } from './iq-errors';
 import { type BaileysModule, loadBaileys } from './loader';
 import { receiptStatusOf, timestampToDate, toInboundMessage } from './message-mapper';
 import { reviveMessage } from './poll-votes';
@@ -242,7 +243,9 @@ export class BaileysSession extends WhatsAppSession {
   }
 
   override async rejectCall(callId: string, callerJid: string): Promise<void> {
-    await this.connectedSocket().rejectCall(callId, callerJid);
+    await this.connectedSocket()
+      .rejectCall(callId, callerJid)
+      .catch(rethrowAsEngineError('calls.reject'));
   }
 
   override async sendPresence(presence: OwnPresence): Promise<void> {
@@ -384,7 +387,8 @@ export class BaileysSession extends WhatsAppSession {
     // possibly the other 9th-digit variant), so answers cannot be matched back by JID.
     return Promise.all(
       numbers.map(async (number): Promise<NumberLookup> => {
-        const [found] = (await sock.onWhatsApp(number)) ?? [];
+        const [found] =
+          (await sock.onWhatsApp(number).catch(rethrowAsEngineError('contacts.lookup'))) ?? [];
         return found?.exists
           ? { number, exists: true, jid: found.jid }
           : { number, exists: false, jid: null };
@@ -393,7 +397,9 @@ export class BaileysSession extends WhatsAppSession {
   }
 
   override async groupParticipants(groupJid: string): Promise<string[]> {
-    const metadata = await this.connectedSocket().groupMetadata(groupJid);
+    const metadata = await this.connectedSocket()
+      .groupMetadata(groupJid)
+      .catch(rethrowAsEngineError('groups.metadata'));
     return metadata.participants.map((participant) => participant.id);
   }
 
