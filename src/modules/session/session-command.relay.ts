@@ -5,6 +5,7 @@ import { ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 
 import { DomainError } from '../../common/errors';
+import { toDomainError } from '../../common/errors/all-exceptions.filter';
 import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import { SessionOwnedElsewhereError } from './session-errors';
@@ -145,18 +146,9 @@ export class SessionCommandRelay implements OnModuleInit, OnApplicationShutdown 
         result: await this.handler(command.op, command.instanceId, command.args),
       };
     } catch (error) {
-      reply =
-        error instanceof DomainError
-          ? {
-              id: command.id,
-              ok: false,
-              error: { status: error.status, code: error.code, message: error.message },
-            }
-          : {
-              id: command.id,
-              ok: false,
-              error: { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' },
-            };
+      // The HTTP answer the owner would give (engine errors too, issue 12 §1), carried back intact.
+      const { status, code, message } = toDomainError(error);
+      reply = { id: command.id, ok: false, error: { status, code, message } };
       if (!(error instanceof DomainError))
         this.logger.error(`Relayed ${command.op} failed: ${(error as Error).message}`);
     }
