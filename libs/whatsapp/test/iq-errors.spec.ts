@@ -1,5 +1,7 @@
 import { Boom } from '@hapi/boom';
+import { type Sandbox, startSandbox } from '@wharf/sandbox';
 import {
+  InMemoryAuthStateStore,
   SessionNotConnectedError,
   WhatsAppConflictError,
   WhatsAppItemNotFoundError,
@@ -10,6 +12,7 @@ import {
 
 import { rethrowAsEngineError, toEngineError } from '../src/baileys/iq-errors';
 import { type BaileysModule, loadBaileys } from '../src/baileys/loader';
+import { linkByQr, type SessionProbe } from './helpers';
 
 /**
  * The error rc14's `query()` throws for an iq answered with `<error code text>`: made by Baileys'
@@ -114,5 +117,35 @@ describe('Baileys iq errors → engine errors (issue 12 §1)', () => {
     await expect(failing.catch(rethrowAsEngineError('groups.metadata'))).rejects.toBeInstanceOf(
       WhatsAppItemNotFoundError,
     );
+  });
+});
+
+describe('BaileysSession: a WhatsApp iq error reaches the caller as an engine error', () => {
+  const number = '5511910000031';
+  let sandbox: Sandbox;
+  let probe: SessionProbe;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, controlPort: 0 });
+    sandbox.createPhone(number, 'Member of nothing');
+    probe = await linkByQr(sandbox, new InMemoryAuthStateStore(), number);
+  });
+
+  afterAll(async () => {
+    await probe.session.stop();
+    await sandbox.close();
+  });
+
+  it('group metadata of a group the account is not in: 404 item-not-found → WhatsAppItemNotFoundError', async () => {
+    const error: unknown = await probe.session
+      .groupParticipants('120363000000000031@g.us')
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WhatsAppItemNotFoundError);
+    expect(error).toMatchObject({
+      code: 'WHATSAPP_ITEM_NOT_FOUND',
+      whatsappCode: 404,
+      whatsappText: 'item-not-found',
+      operation: 'groups.metadata',
+    });
   });
 });
