@@ -2,13 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Agent, request } from 'undici';
 
-import {
-  assertPublicHost,
-  checkOutboundUrl,
-  guardedConnector,
-  PrivateTargetError,
-  type TargetPolicy,
-} from '../../common/http/url-guard';
+import { checkOutboundUrl, guardedConnector, type TargetPolicy } from '../../common/http/url-guard';
 import { type AllConfig, outboundPolicy } from '../../config';
 
 /** D12 limits of a fetch of a URL a send names: redirects followed and time per request (ms). */
@@ -55,25 +49,6 @@ export class GuardedHttpClient implements OnApplicationShutdown {
   /** A D12 check of `url` as configured (null when acceptable, else the reason). */
   check(url: string, field: string): string | null {
     return checkOutboundUrl(url, { ...this.policy, field });
-  }
-
-  /**
-   * The D12 check of a URL a send names, before anything is stored: {@link check}, then the
-   * host resolved and every address checked as at connect time, so a name that resolves to a
-   * private address answers 400 instead of failing the stored send. A name that does not
-   * resolve, and redirects, are left to the send (the connect-time check still applies).
-   * @returns null when acceptable, else the reason (`<field> points to a private or loopback address`)
-   */
-  async checkResolved(url: string, field: string): Promise<string | null> {
-    const refused = this.check(url, field);
-    if (refused || this.policy.allowPrivate) return refused;
-    try {
-      await assertPublicHost(new URL(url).hostname, this.policy);
-    } catch (error) {
-      if (error instanceof PrivateTargetError)
-        return `${field} points to a private or loopback address`;
-    }
-    return null;
   }
 
   /**
