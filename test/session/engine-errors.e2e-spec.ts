@@ -55,6 +55,13 @@ describe('engine errors through HTTP (issue 12 §1)', () => {
     // The session still waits to be linked: a QR is answered as before.
     const qr = await api.get('/api/instance/connect/bad-pairing-number', { token: ta });
     expect(qr.body).toMatchObject({ success: true, status: 'qr' });
+    // Documented among the route's 400s (D18).
+    const doc = (await api.get('/docs-json')).body;
+    const documented = doc.paths['/api/instance/connect/{instance}'].get.responses['400'];
+    expect(documented.content['application/json'].examples.INVALID_JID.value).toEqual({
+      success: false,
+      error: { message: 'Invalid phone number or JID', code: 'INVALID_JID' },
+    });
   });
 
   it('relayed to the owning process, the engine error keeps its status and literal (not 500)', async () => {

@@ -2,7 +2,12 @@ import { Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
 import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import { DomainError, OperationFailedError, ValidationFailedError } from '../../common/errors';
+import {
+  DomainError,
+  engineError,
+  OperationFailedError,
+  ValidationFailedError,
+} from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
@@ -47,6 +52,7 @@ export class SessionController {
     ValidationFailedError,
     SessionOwnedElsewhereError,
     ProxyRefusedError,
+    engineError('INVALID_JID'),
   )
   async connect(
     @InstanceParam() instance: Instance,
