@@ -11,3 +11,8 @@ export class SandboxError extends Error {
     this.name = 'SandboxError';
   }
 }
+
+/** The message of a caught value (an Error's message, anything else as a string). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

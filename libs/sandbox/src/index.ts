@@ -1,15 +1,15 @@
 export type { BaileysModule } from './baileys-loader';
 export { loadBaileys } from './baileys-loader';
 export type {
-  CallView,
   ChatServerConfig,
   CompanionDeviceView,
-  PhoneMessagesView,
   PhoneView,
   PrimaryDeviceView,
 } from './chat-server';
 export { CHAT_PATH, DEFAULT_CHAT_SERVER_CONFIG } from './chat-server';
 export { SandboxError } from './errors';
+export type { CallView } from './features/calls';
+export type { PhoneMessagesView } from './features/messages';
 export type { SandboxLogFn, SandboxLogger } from './logger';
 export { SANDBOX_MEDIA_CERT } from './media-cert';
 export type { PhoneMessageType, PhoneMessageView } from './message-view';

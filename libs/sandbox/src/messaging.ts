@@ -3,11 +3,12 @@ import { randomInt } from 'node:crypto';
 import type { BinaryNode } from 'baileys';
 
 import type { ChatConnection } from './chat-connection';
+import { deviceOf, type PhoneDirectory } from './directory';
 import { SandboxError } from './errors';
-import { deviceOf, iqError, iqResult, type PhoneDirectory } from './iq-results';
 import { LID_SERVER, lidJid, numberFromJidOrNumber, parseJid, PN_SERVER, pnJid } from './jid';
 import type { SandboxLogger } from './logger';
 import type { RelayedRecord, RouterSnapshot } from './persistence';
+import { childNodes, iqError, iqResult, nowSeconds } from './stanza';
 import type { Device, Group, Phone, ReceiptStatus } from './state';
 
 /** Server part of group JIDs. */
@@ -43,16 +44,8 @@ export interface ReceiptView {
   at: string;
 }
 
-function children(node: BinaryNode | undefined): BinaryNode[] {
-  return Array.isArray(node?.content) ? node.content : [];
-}
-
 function child(node: BinaryNode | undefined, tag: string): BinaryNode | undefined {
-  return children(node).find((item) => item.tag === tag);
-}
-
-function nowSeconds(): string {
-  return String(Math.floor(Date.now() / 1000));
+  return childNodes(node).find((item) => item.tag === tag);
 }
 
 function receiptStatus(type: string | undefined): ReceiptStatus | undefined {
@@ -238,10 +231,10 @@ export class MessageRouter {
     };
     const participants = child(node, 'participants');
     if (participants) {
-      for (const toNode of children(participants)) {
+      for (const toNode of childNodes(participants)) {
         const device = toNode.attrs.jid ? deviceOf(this.host, toNode.attrs.jid) : undefined;
         const targetPhone = toNode.attrs.jid ? this.phoneOf(toNode.attrs.jid) : undefined;
-        const encs = children(toNode).filter((item) => item.tag === 'enc');
+        const encs = childNodes(toNode).filter((item) => item.tag === 'enc');
         if (!device || !targetPhone || !encs.length) {
           continue;
         }
@@ -249,7 +242,7 @@ export class MessageRouter {
       }
     } else {
       // a retry resend or a peer message: one <enc> for the device named in `to`
-      const encs = children(node).filter((item) => item.tag === 'enc');
+      const encs = childNodes(node).filter((item) => item.tag === 'enc');
       const device = deviceOf(this.host, to);
       if (peer && device && encs.length) {
         this.deliver(peer, device.id, stanzaFor(peer, encs));
@@ -267,16 +260,18 @@ export class MessageRouter {
 
   private routeGroup(sender: Phone, senderDevice: Device, node: BinaryNode, group: Group): void {
     const participantJid = pnJid(sender.number, senderDevice.id);
-    const skmsg = children(node).find((item) => item.tag === 'enc' && item.attrs.type === 'skmsg');
+    const skmsg = childNodes(node).find(
+      (item) => item.tag === 'enc' && item.attrs.type === 'skmsg',
+    );
     const deviceIdentity = child(node, 'device-identity');
     const perDevice = new Map<string, BinaryNode[]>();
-    for (const toNode of children(child(node, 'participants'))) {
+    for (const toNode of childNodes(child(node, 'participants'))) {
       const phone = toNode.attrs.jid ? this.phoneOf(toNode.attrs.jid) : undefined;
       const device = toNode.attrs.jid ? deviceOf(this.host, toNode.attrs.jid) : undefined;
       if (phone && device) {
         perDevice.set(
           `${phone.number}:${device.id}`,
-          children(toNode).filter((item) => item.tag === 'enc'),
+          childNodes(toNode).filter((item) => item.tag === 'enc'),
         );
       }
     }
@@ -328,7 +323,9 @@ export class MessageRouter {
    * `status@broadcast` with the sender as `participant`.
    */
   private routeStatus(sender: Phone, senderDevice: Device, node: BinaryNode): void {
-    const skmsg = children(node).find((item) => item.tag === 'enc' && item.attrs.type === 'skmsg');
+    const skmsg = childNodes(node).find(
+      (item) => item.tag === 'enc' && item.attrs.type === 'skmsg',
+    );
     const deviceIdentity = child(node, 'device-identity');
     const attrs: Record<string, string> = {
       from: STATUS_JID,
@@ -340,13 +337,13 @@ export class MessageRouter {
       type: node.attrs.type ?? 'text',
       notify: sender.name,
     };
-    for (const toNode of children(child(node, 'participants'))) {
+    for (const toNode of childNodes(child(node, 'participants'))) {
       const phone = toNode.attrs.jid ? this.phoneOf(toNode.attrs.jid) : undefined;
       const device = toNode.attrs.jid ? deviceOf(this.host, toNode.attrs.jid) : undefined;
       if (!phone || !device || (phone === sender && device.id === senderDevice.id)) {
         continue;
       }
-      const encs = children(toNode).filter((item) => item.tag === 'enc');
+      const encs = childNodes(toNode).filter((item) => item.tag === 'enc');
       if (skmsg) {
         encs.push(skmsg);
       }
@@ -396,7 +393,7 @@ export class MessageRouter {
     }
     const ids = [
       node.attrs.id,
-      ...children(child(node, 'list'))
+      ...childNodes(child(node, 'list'))
         .map((item) => item.attrs.id)
         .filter(Boolean),
     ];
@@ -592,11 +589,11 @@ export class MessageRouter {
 
   /** Answers `w:g2` iqs (create, metadata, participants, participating, leave, subject). */
   answerGroupIq(phone: Phone, iq: BinaryNode): BinaryNode {
-    const first = children(iq)[0];
+    const first = childNodes(iq)[0];
     const to = iq.attrs.to ?? '';
     if (to === `@${GROUP_SERVER}`) {
       if (iq.attrs.type === 'set' && first?.tag === 'create') {
-        const jids = children(first)
+        const jids = childNodes(first)
           .filter((item) => item.tag === 'participant')
           .map((item) => item.attrs.jid);
         try {
@@ -617,7 +614,7 @@ export class MessageRouter {
         ]);
       }
       if (iq.attrs.type === 'set' && first?.tag === 'leave') {
-        for (const item of children(first)) {
+        for (const item of childNodes(first)) {
           const group = this.groups.get(item.attrs.id ?? '');
           if (group?.participants.delete(phone.number)) {
             this.notifyGroup(group, phone, this.participantsNode('leave', [phone]), [phone]);
@@ -641,7 +638,7 @@ export class MessageRouter {
     ) {
       const affected: BinaryNode[] = [];
       const changed: Phone[] = [];
-      for (const item of children(first)) {
+      for (const item of childNodes(first)) {
         const member = item.attrs.jid ? this.phoneOf(item.attrs.jid) : undefined;
         if (!member) {
           affected.push({ tag: 'participant', attrs: { jid: item.attrs.jid ?? '', error: '403' } });

@@ -4,15 +4,18 @@ import type { AddressInfo } from 'node:net';
 
 import { loadBaileys } from './baileys-loader';
 import {
-  type CallView,
   CHAT_PATH,
   ChatServer,
   type ChatServerConfig,
   DEFAULT_CHAT_SERVER_CONFIG,
-  type PhoneMessagesView,
   type PhoneView,
 } from './chat-server';
 import { createControlApi } from './control-api';
+import { CallsFeature, type CallView } from './features/calls';
+import { GroupsFeature } from './features/groups';
+import { MessagesFeature, type PhoneMessagesView } from './features/messages';
+import { PairingFeature } from './features/pairing';
+import { UnlinkFeature } from './features/unlink';
 import { type SandboxLogger, silentLogger } from './logger';
 import { SANDBOX_MEDIA_CERT, SANDBOX_MEDIA_KEY } from './media-cert';
 import type { GroupView } from './messaging';
@@ -105,27 +108,27 @@ export class Sandbox {
 
   /** `POST /phones/:number/link`: the phone scans a QR string a companion emitted. */
   link(number: string, qr: string): Promise<{ jid: string; lid: string }> {
-    return this.chat.linkByQr(number, qr);
+    return this.chat.feature(PairingFeature).linkByQr(number, qr);
   }
 
   /** `POST /phones/:number/pair`: the user types a companion's pairing code on the phone. */
   pair(number: string, code: string): Promise<{ jid: string; lid: string }> {
-    return this.chat.pairWithCode(number, code);
+    return this.chat.feature(PairingFeature).pairWithCode(number, code);
   }
 
   /** `POST /phones/:number/unlink`: removes all companions, or the one with `deviceId`. */
   unlink(number: string, deviceId?: number): { removed: number[] } {
-    return this.chat.unlink(number, deviceId);
+    return this.chat.feature(UnlinkFeature).unlink(number, deviceId);
   }
 
   /** `POST /phones/:number/call`: the phone calls `to` (number or JID of another phone). */
   call(number: string, to: string): CallView {
-    return this.chat.call(number, to);
+    return this.chat.feature(CallsFeature).call(number, to);
   }
 
   /** `GET /phones/:number/calls`: calls the phone placed. */
   listCalls(number: string): CallView[] {
-    return this.chat.listCalls(number);
+    return this.chat.feature(CallsFeature).listCalls(number);
   }
 
   /** `POST /network/drop`: cuts every WebSocket and refuses new ones for `ms` milliseconds. */
@@ -142,7 +145,7 @@ export class Sandbox {
    * `{ to, revoke: { messageId } }`.
    */
   sendMessage(number: string, message: Record<string, unknown>): Promise<{ messageId: string }> {
-    return this.chat.sendFromPhone(number, message);
+    return this.chat.feature(MessagesFeature).sendFromPhone(number, message);
   }
 
   /**
@@ -150,7 +153,7 @@ export class Sandbox {
    * primary), oldest first, and the receipts it got for messages it sent.
    */
   messages(number: string, chat?: string): PhoneMessagesView {
-    return this.chat.phoneMessages(number, chat);
+    return this.chat.feature(MessagesFeature).phoneMessages(number, chat);
   }
 
   /**
@@ -161,22 +164,22 @@ export class Sandbox {
     number: string,
     messageId: string,
   ): Promise<{ mimetype: string | null; size: number; base64: string }> {
-    return this.chat.phoneMedia(number, messageId);
+    return this.chat.feature(MessagesFeature).phoneMedia(number, messageId);
   }
 
   /** `POST /phones/:number/read`: the phone sends read receipts for messages in `chat`. */
   read(number: string, chat: string, messageIds: string[]): Promise<{ messageIds: string[] }> {
-    return this.chat.receiptsFromPhone(number, chat, messageIds, 'read');
+    return this.chat.feature(MessagesFeature).receiptsFromPhone(number, chat, messageIds, 'read');
   }
 
   /** `POST /phones/:number/play`: the phone sends played receipts (voice notes, videos). */
   play(number: string, chat: string, messageIds: string[]): Promise<{ messageIds: string[] }> {
-    return this.chat.receiptsFromPhone(number, chat, messageIds, 'played');
+    return this.chat.feature(MessagesFeature).receiptsFromPhone(number, chat, messageIds, 'played');
   }
 
   /** `POST /groups`: a group owned by the phone `owner` with other phones as participants. */
   createGroup(owner: string, subject: string, participants: string[]): GroupView {
-    return this.chat.createGroup(owner, subject, participants);
+    return this.chat.feature(GroupsFeature).createGroup(owner, subject, participants);
   }
 
   /**
