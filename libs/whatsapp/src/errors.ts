@@ -13,11 +13,18 @@ export abstract class WhatsAppEngineError extends Error {
   }
 }
 
-/** The engine cannot do this operation (D16, answered as 501). */
+/**
+ * The engine cannot do this operation (D16, answered as 501). `operation` names it
+ * (`'<facet>.<operation>'`, e.g. `'calls.reject'`) for logs; the client-facing message stays the
+ * literal.
+ */
 export class NotSupportedByEngineError extends WhatsAppEngineError {
   readonly code = 'NOT_SUPPORTED_BY_ENGINE';
 
-  constructor(message = 'Not supported by the WhatsApp engine') {
+  constructor(
+    message = 'Not supported by the WhatsApp engine',
+    readonly operation?: string,
+  ) {
     super(message);
   }
 }

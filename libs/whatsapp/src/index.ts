@@ -15,6 +15,22 @@ export {
   SessionNotConnectedError,
   WhatsAppEngineError,
 } from './errors';
+export type {
+  CallsFacet,
+  ChatPresence,
+  ChatsFacet,
+  CommunitiesFacet,
+  ContactsFacet,
+  GroupsFacet,
+  LabelsFacet,
+  MessagesFacet,
+  NewslettersFacet,
+  PresenceFacet,
+  PrivacyFacet,
+  ProfileFacet,
+  ReadKey,
+} from './facets';
+export { notSupported } from './facets';
 export * from './jid';
 export type * from './messages';
 export { WhatsAppSession } from './session';

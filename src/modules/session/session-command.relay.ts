@@ -5,15 +5,17 @@ import { ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 
 import { DomainError } from '../../common/errors';
+import { toDomainError } from '../../common/errors/all-exceptions.filter';
 import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import { SessionOwnedElsewhereError } from './session-errors';
 
 /**
- * Commands that must run where the session lives (`lookup`: D13 number check, usync; `forget`:
- * stop and log out before the instance is deleted, issue 11).
+ * What crosses the relay: a lifecycle command of the session provider (`connect`, `reconnect`,
+ * `logout`, `forget`: stop and log out before the instance is deleted, issue 11) or the name of
+ * a registered session command (`'<facet>.<operation>'`, `session-commands.ts`).
  */
-export type SessionCommand = 'connect' | 'reconnect' | 'logout' | 'lookup' | 'forget';
+export type SessionCommand = string;
 
 interface CommandMessage {
   id: string;
@@ -39,8 +41,10 @@ export type CommandHandler = (
 /**
  * Routes session commands to the process that owns the session (ARCHITECTURE.md, scale-out):
  * a request that reaches a process without the socket is sent to the owner's Redis channel, run
- * there, and answered on the caller's channel. Domain errors travel back intact; no answer within
- * the timeout is 409 `SessionOwnedElsewhereError`.
+ * there, and answered on the caller's channel. Errors travel back as their D2 envelope (status,
+ * code, message; `toDomainError` on the owner) and are rethrown as a DomainError; no answer
+ * within the timeout is 409 `SessionOwnedElsewhereError`. Results are JSON: a command with a
+ * binary result encodes it (`session-commands.ts`, base64 up to RELAY_MEDIA_MAX_BYTES).
  */
 @Injectable()
 export class SessionCommandRelay implements OnModuleInit, OnApplicationShutdown {
@@ -145,19 +149,14 @@ export class SessionCommandRelay implements OnModuleInit, OnApplicationShutdown 
         result: await this.handler(command.op, command.instanceId, command.args),
       };
     } catch (error) {
-      reply =
-        error instanceof DomainError
-          ? {
-              id: command.id,
-              ok: false,
-              error: { status: error.status, code: error.code, message: error.message },
-            }
-          : {
-              id: command.id,
-              ok: false,
-              error: { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error' },
-            };
-      if (!(error instanceof DomainError))
+      // Any error becomes the D2 envelope the caller rethrows (engine errors included).
+      const domain = toDomainError(error);
+      reply = {
+        id: command.id,
+        ok: false,
+        error: { status: domain.status, code: domain.code, message: domain.message },
+      };
+      if (Number(domain.status) >= 500)
         this.logger.error(`Relayed ${command.op} failed: ${(error as Error).message}`);
     }
     await this.redis

@@ -1,0 +1,11 @@
+import type { CallsFacet } from '../../facets';
+import type { BaileysFacetContext } from './context';
+
+/** {@link CallsFacet} on a Baileys socket. */
+export class BaileysCalls implements CallsFacet {
+  constructor(private readonly ctx: BaileysFacetContext) {}
+
+  async reject(callId: string, callerJid: string): Promise<void> {
+    await this.ctx.socket().rejectCall(callId, callerJid);
+  }
+}
