@@ -30,7 +30,14 @@ export type {
   ProfileFacet,
   ReadKey,
 } from './facets';
-export { notSupported } from './facets';
+export {
+  CALLS_NOT_SUPPORTED,
+  CONTACTS_NOT_SUPPORTED,
+  GROUPS_NOT_SUPPORTED,
+  MESSAGES_NOT_SUPPORTED,
+  notSupported,
+  PRESENCE_NOT_SUPPORTED,
+} from './facets';
 export * from './jid';
 export type * from './messages';
 export { WhatsAppSession } from './session';

@@ -3,7 +3,8 @@ import type { CallEvent } from '@wharf/whatsapp';
 
 import type { CallUpdateData } from '../events/event-envelope';
 import { EventsService } from '../events/events.service';
-import { type SessionInstance, SessionProvider } from '../session/session.provider';
+import { SessionProvider } from '../session/session.provider';
+import type { SessionInstance } from '../session/session-events';
 import { SettingsService } from '../settings/settings.service';
 
 /**

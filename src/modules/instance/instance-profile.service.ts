@@ -2,7 +2,8 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { ProfileEvent } from '@wharf/whatsapp';
 
-import { type SessionInstance, SessionProvider } from '../session/session.provider';
+import { SessionProvider } from '../session/session.provider';
+import type { SessionInstance } from '../session/session-events';
 import { Instance } from './entities/instance.entity';
 
 /**

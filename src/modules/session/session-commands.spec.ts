@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { ConfigService } from '@nestjs/config';
 import {
   MediaUnavailableError,
+  MESSAGES_NOT_SUPPORTED,
   type NumberLookup,
   type SessionMe,
   type SessionState,
@@ -26,13 +27,16 @@ import { InstanceNotConnectedError } from './session-errors';
 
 /** A session built on the port's interfaces: connected, with a few facet operations. */
 class FakeSession extends WhatsAppSession {
+  override readonly messages: WhatsAppSession['messages'];
+  override readonly contacts: WhatsAppSession['contacts'];
+
   constructor(
     private readonly current: SessionState,
     media: Buffer = Buffer.alloc(0),
   ) {
     super();
     this.messages = {
-      ...this.messages,
+      ...MESSAGES_NOT_SUPPORTED,
       downloadMedia: (raw) =>
         raw.broken
           ? Promise.reject(new MediaUnavailableError('The message has no media'))
@@ -49,9 +53,6 @@ class FakeSession extends WhatsAppSession {
         ),
     };
   }
-
-  override readonly messages: WhatsAppSession['messages'];
-  override readonly contacts: WhatsAppSession['contacts'];
 
   get state(): SessionState {
     return this.current;

@@ -3,13 +3,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { SANDBOX_MEDIA_CERT, SANDBOX_ROOT_PUBLIC_KEY } from '@wharf/sandbox';
 import {
-  type CallEvent,
   type ConnectionEvent,
   createBaileysSession,
-  type InboundMessage,
   type NumberLookup,
-  type ProfileEvent,
-  type ReceiptEvent,
   toUserJid,
   type WhatsAppSession,
 } from '@wharf/whatsapp';
@@ -48,51 +44,21 @@ import {
   NoSavedSessionError,
   SessionOwnedElsewhereError,
 } from './session-errors';
+import {
+  type SessionEvents,
+  type SessionInstance,
+  SessionSubscribers,
+  type SessionTraffic,
+} from './session-events';
 import { type SessionLease, SessionLeaseService } from './session-lease.service';
 
-/** A message or receipt of a session, as the engine port reports it. */
-export type SessionTraffic =
-  { kind: 'message'; message: InboundMessage } | { kind: 'receipt'; receipt: ReceiptEvent };
-
-/** The instance a piece of traffic belongs to; `ownJid` is the linked device's JID. */
-export interface TrafficOwner {
-  id: string;
-  name: string;
-  ownJid: string | null;
-}
-
-export type SessionTrafficListener = (
-  instance: TrafficOwner,
-  traffic: SessionTraffic,
-) => Promise<void>;
-
-/** The instance an event of {@link SessionEvents} belongs to. */
-export interface SessionInstance {
-  id: string;
-  name: string;
-}
-
-/**
- * What `SessionProvider.on` delivers, for the sessions this process owns. Every listener but
- * `owned` runs in the instance's event chain: events of one instance are handled one after the
- * other in the order the engine emitted them (a listener's promise is awaited before the next
- * event), instances run independently. A listener that throws is logged and the chain goes on.
- */
-export interface SessionEvents {
-  /** Messages and receipts (messaging ingestion), with the own JID. */
-  traffic: SessionTrafficListener;
-  /** Incoming call updates (call handling: `call.update`, autoRejectCalls). */
-  call: (instance: SessionInstance, call: CallEvent) => Promise<void>;
-  /** The own profile became known or changed (the instance's profile columns). */
-  profile: (instance: SessionInstance, profile: ProfileEvent) => Promise<void>;
-  /**
-   * A connection event, after the provider handled it (state stored, `instance.state`
-   * published, reconnect scheduled or session closed).
-   */
-  connection: (instance: SessionInstance, event: ConnectionEvent) => Promise<void>;
-  /** This process started running the instance's session (connect, restore, takeover). Not chained. */
-  owned: (instanceId: string) => void;
-}
+export type {
+  SessionEvents,
+  SessionInstance,
+  SessionTraffic,
+  SessionTrafficListener,
+  TrafficOwner,
+} from './session-events';
 
 /** What `connect` answers (D9). */
 export type ConnectResult =
@@ -135,13 +101,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(SessionProvider.name);
   private readonly engineLogger: pino.Logger;
   private readonly sessions = new Map<string, ManagedSession>();
-  private readonly listeners: { [K in keyof SessionEvents]: Set<SessionEvents[K]> } = {
-    traffic: new Set(),
-    call: new Set(),
-    profile: new Set(),
-    connection: new Set(),
-    owned: new Set(),
-  };
+  private readonly subscribers = new SessionSubscribers();
   private readonly commands = new SessionCommandRegistry();
   private readonly locks = new KeyedMutex();
   private reconcileTimer?: NodeJS.Timeout;
@@ -200,9 +160,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
    * call handling, profile, presence) and subscribe here. Returns the unsubscribe function.
    */
   on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): () => void {
-    const set = this.listeners[event] as Set<SessionEvents[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.subscribers.add(event, listener);
   }
 
   /** Whether this process runs the instance's socket now. */
@@ -547,10 +505,14 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       this.enqueue(managed, () => this.onConnection(managed, event)),
     );
     session.on('call', (event) =>
-      this.enqueue(managed, () => this.deliver(managed, 'call', event)),
+      this.enqueue(managed, () =>
+        this.subscribers.deliver('call', this.instanceOf(managed), event),
+      ),
     );
     session.on('profile', (event) =>
-      this.enqueue(managed, () => this.deliver(managed, 'profile', event)),
+      this.enqueue(managed, () =>
+        this.subscribers.deliver('profile', this.instanceOf(managed), event),
+      ),
     );
     session.on('message', (event) =>
       this.enqueue(managed, () => this.toTraffic(managed, { kind: 'message', message: event })),
@@ -573,7 +535,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       await this.close(managed, { release: true });
       throw error;
     }
-    for (const listener of this.listeners.owned) listener(instance.id);
+    this.subscribers.owned(instance.id);
     return managed;
   }
 
@@ -689,8 +651,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private async onConnection(managed: ManagedSession, event: ConnectionEvent): Promise<void> {
     if (managed.closed) return;
     await this.handleConnection(managed, event);
-    const instance = { id: managed.instanceId, name: managed.name };
-    for (const listener of this.listeners.connection) await listener(instance, event);
+    await this.subscribers.deliver('connection', this.instanceOf(managed), event);
   }
 
   private async handleConnection(managed: ManagedSession, event: ConnectionEvent): Promise<void> {
@@ -801,20 +762,11 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       name: managed.name,
       ownJid: me ? toUserJid(me.jid) : null,
     };
-    for (const listener of this.listeners.traffic) await listener(owner, traffic);
+    await this.subscribers.traffic(owner, traffic);
   }
 
-  /** Hands a `call` or `profile` event to its subscribers, one after the other. */
-  private async deliver<K extends 'call' | 'profile'>(
-    managed: ManagedSession,
-    event: K,
-    payload: Parameters<SessionEvents[K]>[1],
-  ): Promise<void> {
-    const instance = { id: managed.instanceId, name: managed.name };
-    for (const listener of this.listeners[event] as Set<
-      (instance: SessionInstance, payload: Parameters<SessionEvents[K]>[1]) => Promise<void>
-    >)
-      await listener(instance, payload);
+  private instanceOf(managed: ManagedSession): SessionInstance {
+    return { id: managed.instanceId, name: managed.name };
   }
 
   /** Waits for the first `connection` event matching `predicate`, or `null` after `timeoutMs`. */
