@@ -20,11 +20,13 @@ import { WharfValidationPipe } from './common/validation/validation.pipe';
 import { AllConfig, configLoaders } from './config';
 import { buildOrmOptions, ormDriver } from './database/mikro-orm.config';
 import { AccountModule } from './modules/account/account.module';
+import { CallModule } from './modules/call/call.module';
 import { ChatModule } from './modules/chat/chat.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { InstanceModule } from './modules/instance/instance.module';
 import { MessagingModule } from './modules/messaging/messaging.module';
+import { PresenceModule } from './modules/presence/presence.module';
 import { WebhookModule } from './modules/webhook/webhook.module';
 
 @Module({
@@ -60,6 +62,8 @@ import { WebhookModule } from './modules/webhook/webhook.module';
     MessagingModule,
     ChatModule,
     WebhookModule,
+    CallModule,
+    PresenceModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -22,6 +22,29 @@ export {
   WhatsAppRateLimitedError,
   WhatsAppRequestError,
 } from './errors';
+export type {
+  CallsFacet,
+  ChatPresence,
+  ChatsFacet,
+  CommunitiesFacet,
+  ContactsFacet,
+  GroupsFacet,
+  LabelsFacet,
+  MessagesFacet,
+  NewslettersFacet,
+  PresenceFacet,
+  PrivacyFacet,
+  ProfileFacet,
+  ReadKey,
+} from './facets';
+export {
+  CALLS_NOT_SUPPORTED,
+  CONTACTS_NOT_SUPPORTED,
+  GROUPS_NOT_SUPPORTED,
+  MESSAGES_NOT_SUPPORTED,
+  notSupported,
+  PRESENCE_NOT_SUPPORTED,
+} from './facets';
 export * from './jid';
 export type * from './messages';
 export { WhatsAppSession } from './session';

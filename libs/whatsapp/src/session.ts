@@ -1,15 +1,18 @@
-import type { Readable } from 'node:stream';
-
-import { NotSupportedByEngineError } from './errors';
-import type { NumberLookup, OutgoingContent, SendOptions } from './messages';
+import {
+  CALLS_NOT_SUPPORTED,
+  type CallsFacet,
+  CONTACTS_NOT_SUPPORTED,
+  type ContactsFacet,
+  GROUPS_NOT_SUPPORTED,
+  type GroupsFacet,
+  MESSAGES_NOT_SUPPORTED,
+  type MessagesFacet,
+  notSupported,
+  PRESENCE_NOT_SUPPORTED,
+  type PresenceFacet,
+} from './facets';
 import { TypedEventEmitter } from './typed-event-emitter';
-import type {
-  OwnPresence,
-  SentMessage,
-  SessionMe,
-  SessionState,
-  WhatsAppSessionEvents,
-} from './types';
+import type { SessionMe, SessionState, WhatsAppSessionEvents } from './types';
 
 /**
  * The engine port: one WhatsApp session (one linked device) of one instance. The app's
@@ -26,8 +29,12 @@ import type {
  * - `call` ({@link CallEvent}) for incoming calls.
  * - `profile` ({@link ProfileEvent}) when the own profile becomes known or changes.
  *
- * Optional capabilities reject with {@link NotSupportedByEngineError} (D16) unless an adapter
- * implements them.
+ * Capabilities are facets (`messages`, `contacts`, `groups`, `presence`, `calls`; the coming
+ * `profile`, `chats`, `labels`, `communities`, `newsletters`, `privacy` are declared in
+ * `facets/future.ts`), each a small interface of domain types. A facet an adapter does not
+ * provide keeps its default, whose operations reject with `NotSupportedByEngineError` naming
+ * `'<facet>.<operation>'` (D16). The app runs them through its session-command registry
+ * (`sessions.run(instance, 'facet.operation', args)`), which reaches the owning process.
  */
 export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionEvents> {
   /** Current state; `disconnected` before `start()`. */
@@ -63,82 +70,21 @@ export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionE
    * started or already linked, `InvalidJidError` for a bad number.
    */
   requestPairingCode(_phoneNumber: string): Promise<string> {
-    return Promise.reject(new NotSupportedByEngineError());
+    return notSupported('session.requestPairingCode');
   }
 
-  /** Rejects an incoming call (`callId` and `callerJid` from the `call` event). */
-  rejectCall(_callId: string, _callerJid: string): Promise<void> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
+  /** Sending, ids, read receipts, media download. */
+  readonly messages: MessagesFacet = MESSAGES_NOT_SUPPORTED;
 
-  /** Sets the own presence. Throws `SessionNotConnectedError` when not connected. */
-  sendPresence(_presence: OwnPresence): Promise<void> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
+  /** Who has WhatsApp (D13). */
+  readonly contacts: ContactsFacet = CONTACTS_NOT_SUPPORTED;
 
-  /**
-   * Shows "typing…" (`composing`), "recording audio…" (`recording`) or stops it (`paused`) in the
-   * chat `chatJid` (D14 `delay`). Throws `SessionNotConnectedError` when not connected.
-   */
-  sendChatPresence(_chatJid: string, _presence: 'composing' | 'recording' | 'paused'): Promise<void> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
+  /** Groups. */
+  readonly groups: GroupsFacet = GROUPS_NOT_SUPPORTED;
 
-  /**
-   * Sends a plain text message to `toJid` (a normalized JID, see `jid.ts`). Throws
-   * `SessionNotConnectedError` when not connected.
-   */
-  sendText(_toJid: string, _text: string): Promise<SentMessage> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
+  /** Own presence and chat states. */
+  readonly presence: PresenceFacet = PRESENCE_NOT_SUPPORTED;
 
-  /**
-   * Sends `content` to `toJid` (a normalized JID), with a pre-generated id when given (D14),
-   * quoting and mentions. Throws `SessionNotConnectedError` when not connected.
-   */
-  sendMessage(
-    _toJid: string,
-    _content: OutgoingContent,
-    _options?: SendOptions,
-  ): Promise<SentMessage> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
-
-  /** A new message id in WhatsApp's format, for writing the row before sending (D14). */
-  generateMessageId(): string {
-    throw new NotSupportedByEngineError();
-  }
-
-  /**
-   * Sends read receipts ("blue ticks") for received messages: `chatJid` is the chat, `participant`
-   * the author in groups. Throws `SessionNotConnectedError` when not connected.
-   */
-  readMessages(_keys: Array<{ chatJid: string; id: string; participant?: string | null }>): Promise<void> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
-
-  /**
-   * Downloads and decrypts the media of a message (D15). `raw` is the engine message as stored
-   * (`InboundMessage.raw` or a sent message's `raw`). Resolves to the plaintext bytes as a
-   * stream; when WhatsApp's CDN no longer has the file (404/410) the phone is asked to upload it
-   * again once. Throws `SessionNotConnectedError` when not connected and a `MediaUnavailableError`
-   * when the message has no media or the download fails.
-   */
-  downloadMedia(_raw: Record<string, unknown>): Promise<Readable | Buffer> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
-
-  /**
-   * Asks WhatsApp which of `numbers` (digits only, country code first) have an account (usync
-   * contact query; D13). Answers one entry per number, in order. Throws
-   * `SessionNotConnectedError` when not connected.
-   */
-  lookupNumbers(_numbers: string[]): Promise<NumberLookup[]> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
-
-  /** JIDs of every participant of the group `groupJid` (as WhatsApp addresses them). */
-  groupParticipants(_groupJid: string): Promise<string[]> {
-    return Promise.reject(new NotSupportedByEngineError());
-  }
+  /** Calls. */
+  readonly calls: CallsFacet = CALLS_NOT_SUPPORTED;
 }

@@ -37,21 +37,21 @@ describe('BaileysSession: a connected session against the sandbox', () => {
       timestamp: expect.any(Date),
     });
 
-    await probe.session.rejectCall(offer.id, offer.from);
+    await probe.session.calls.reject(offer.id, offer.from);
     expect(sandbox.listCalls(caller)).toEqual([
       expect.objectContaining({ id: placed.id, status: 'rejected' }),
     ]);
   });
 
   it('sends presence when connected and refuses when not', async () => {
-    await expect(probe.session.sendPresence('available')).resolves.toBeUndefined();
-    await expect(probe.session.sendPresence('unavailable')).resolves.toBeUndefined();
+    await expect(probe.session.presence.setOwn('available')).resolves.toBeUndefined();
+    await expect(probe.session.presence.setOwn('unavailable')).resolves.toBeUndefined();
 
     const idle = sandboxSession(sandbox, new InMemoryAuthStateStore());
-    await expect(idle.session.sendPresence('available')).rejects.toBeInstanceOf(
+    await expect(idle.session.presence.setOwn('available')).rejects.toBeInstanceOf(
       SessionNotConnectedError,
     );
-    await expect(idle.session.sendText(`${caller}@s.whatsapp.net`, 'hi')).rejects.toBeInstanceOf(
+    await expect(idle.session.messages.sendText(`${caller}@s.whatsapp.net`, 'hi')).rejects.toBeInstanceOf(
       SessionNotConnectedError,
     );
   });
@@ -71,7 +71,7 @@ describe('BaileysSession: a connected session against the sandbox', () => {
     });
     expect(probe.session.state).toBe('disconnected');
     expect(await store.loadCreds()).not.toBeNull();
-    await expect(probe.session.sendPresence('available')).rejects.toBeInstanceOf(
+    await expect(probe.session.presence.setOwn('available')).rejects.toBeInstanceOf(
       SessionNotConnectedError,
     );
 

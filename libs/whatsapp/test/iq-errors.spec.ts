@@ -138,14 +138,14 @@ describe('BaileysSession: a WhatsApp iq error reaches the caller as an engine er
 
   it('group metadata of a group the account is not in: 404 item-not-found → WhatsAppItemNotFoundError', async () => {
     const error: unknown = await probe.session
-      .groupParticipants('120363000000000031@g.us')
+      .groups.participants('120363000000000031@g.us')
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WhatsAppItemNotFoundError);
     expect(error).toMatchObject({
       code: 'WHATSAPP_ITEM_NOT_FOUND',
       whatsappCode: 404,
       whatsappText: 'item-not-found',
-      operation: 'groups.metadata',
+      operation: 'groups.participants',
     });
   });
 });

@@ -38,9 +38,9 @@ describe('WhatsAppSession (engine port)', () => {
     const session = new MinimalSession();
     for (const call of [
       () => session.requestPairingCode('5511999999999'),
-      () => session.rejectCall('id', '5511999999999@s.whatsapp.net'),
-      () => session.sendPresence('available'),
-      () => session.sendText('5511999999999@s.whatsapp.net', 'hi'),
+      () => session.calls.reject('id', '5511999999999@s.whatsapp.net'),
+      () => session.presence.setOwn('available'),
+      () => session.messages.sendText('5511999999999@s.whatsapp.net', 'hi'),
     ]) {
       const error = await call().catch((err: unknown) => err);
       expect(error).toBeInstanceOf(NotSupportedByEngineError);
@@ -73,5 +73,28 @@ describe('WhatsAppSession (engine port)', () => {
 
     session.removeAllListeners('connection');
     expect(session.fire({ state: 'disconnected', reason: 'connection_lost' })).toBe(false);
+  });
+});
+
+describe('WhatsAppSession facets', () => {
+  it('name the refused operation (facet.operation) and keep the client-facing literal', async () => {
+    const session = new MinimalSession();
+    const cases: Array<[string, () => unknown]> = [
+      ['messages.send', () => session.messages.send('1@s.whatsapp.net', { kind: 'text', text: 'x' })],
+      ['messages.downloadMedia', () => session.messages.downloadMedia({})],
+      ['messages.read', () => session.messages.read([])],
+      ['contacts.lookupNumbers', () => session.contacts.lookupNumbers(['5511999999999'])],
+      ['groups.participants', () => session.groups.participants('1@g.us')],
+      ['presence.setInChat', () => session.presence.setInChat('1@s.whatsapp.net', 'paused')],
+      ['calls.reject', () => session.calls.reject('id', '1@s.whatsapp.net')],
+    ];
+    for (const [operation, call] of cases) {
+      const error = await Promise.resolve()
+        .then(call)
+        .catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(NotSupportedByEngineError);
+      expect(error).toMatchObject({ operation, message: 'Not supported by the WhatsApp engine' });
+    }
+    expect(() => session.messages.generateId()).toThrow(NotSupportedByEngineError);
   });
 });

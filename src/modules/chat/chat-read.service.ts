@@ -90,6 +90,7 @@ export class ChatReadService {
       { populate: ['raw'], orderBy: { timestamp: 'asc', createdAt: 'asc' } },
     );
     const latest = new Map<string, { row: Message; vote: StoredPollUpdate }>();
+    let ownJids: Promise<string[]> | undefined;
     for (const row of votes) {
       let vote = row.payload.pollUpdate as StoredPollUpdate | undefined;
       if (vote?.pollMessageId !== messageId) continue;
@@ -97,7 +98,7 @@ export class ChatReadService {
         const decrypted = await decryptPollVote({
           poll: poll.raw,
           vote: row.raw,
-          ownJids: this.ownJids(instance),
+          ownJids: await (ownJids ??= this.ownJids(instance)),
         }).catch(() => null);
         if (!decrypted) continue;
         vote = { ...vote, ...decrypted };
@@ -167,8 +168,9 @@ export class ChatReadService {
     return { messages, hasMore: rows.length === count };
   }
 
-  private ownJids(instance: Instance): string[] {
-    const me = this.sessions.live(instance.id)?.me;
+  /** The instance's own JIDs (number, device JID, LID) from whichever process owns the session. */
+  private async ownJids(instance: Instance): Promise<string[]> {
+    const me = await this.sessions.run(instance.id, 'session.me', {}).catch(() => null);
     return [instance.numberJid, me?.jid, me?.lid].filter((jid): jid is string => Boolean(jid));
   }
 }

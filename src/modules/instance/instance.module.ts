@@ -8,6 +8,7 @@ import { WebhookModule } from '../webhook/webhook.module';
 import { WebsocketModule } from '../websocket/websocket.module';
 import { InstanceController } from './instance.controller';
 import { InstanceService } from './instance.service';
+import { InstanceProfileService } from './instance-profile.service';
 
 @Module({
   imports: [
@@ -19,7 +20,7 @@ import { InstanceService } from './instance.service';
     SessionModule,
   ],
   controllers: [InstanceController],
-  providers: [InstanceService],
+  providers: [InstanceService, InstanceProfileService],
   exports: [InstanceService],
 })
 export class InstanceModule {}

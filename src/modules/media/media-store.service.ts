@@ -19,6 +19,7 @@ import { fixedError } from '../../common/errors';
 import type { AllConfig } from '../../config';
 import { Message } from '../messaging/entities/message.entity';
 import { SessionProvider } from '../session/session.provider';
+import { asStream, isNotConnected, RELAY_MEDIA_MAX_BYTES } from '../session/session-commands';
 import { InstanceNotConnectedError } from '../session/session-errors';
 import { extensionFor, fileNameOf } from './media-files';
 import { S3MediaUploader } from './s3-media.uploader';
@@ -217,12 +218,12 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
     const stored = await this.storedFile(row);
     if (stored) return { file: { ...stored, mimetype, fileName } };
     if (!row.raw) throw new MediaNotFoundError();
-    const session = this.sessions.live(instanceId);
-    if (!session || session.state !== 'connected') throw new InstanceNotConnectedError();
     const withinCap = media.size === null || media.size <= this.settings.maxFileBytes;
     if (withinCap) {
       const file = await this.download(instanceId, messageId, media, row.raw).catch(
         (error: unknown) => {
+          // No session anywhere (or not connected): 503 as before; any other failure: 404.
+          if (isNotConnected(error)) throw new InstanceNotConnectedError();
           this.logger.warn(`Media of ${messageId} unavailable: ${(error as Error).message}`);
           return null;
         },
@@ -231,10 +232,17 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
       await this.em.fork().nativeUpdate(Message, { id: row.id }, { mediaPath: file.relative });
       return { file: { path: file.path, size: file.size, mimetype, fileName } };
     }
-    const source = await session.downloadMedia(row.raw).catch(() => {
-      throw new MediaNotFoundError();
-    });
-    return { stream: Buffer.isBuffer(source) ? Readable.from(source) : source, mimetype, fileName };
+    // Larger than the store's cap: streamed once. Through a process that does not own the
+    // session it crosses the relay as base64, up to RELAY_MEDIA_MAX_BYTES (then 409).
+    const raw = row.raw;
+    const source = await this.sessions
+      .run(instanceId, 'messages.downloadMedia', { raw, maxBytes: RELAY_MEDIA_MAX_BYTES })
+      .catch((error: unknown) => {
+        if (isNotConnected(error)) throw new InstanceNotConnectedError();
+        if ((error as { code?: unknown }).code === 'SESSION_OWNED_ELSEWHERE') throw error;
+        throw new MediaNotFoundError();
+      });
+    return { stream: asStream(source), mimetype, fileName };
   }
 
   /**
@@ -324,13 +332,15 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
   ): Promise<{ path: string; relative: string; size: number; sha256: string } | null> {
     const cap = this.settings.maxFileBytes;
     if (media.size !== null && media.size > cap) return null;
-    const session = this.sessions.live(instanceId);
-    if (!session || session.state !== 'connected') throw new InstanceNotConnectedError();
+    // On the owner the engine's stream; through another process its bytes (bounded by the cap).
+    const source = await this.sessions.run(instanceId, 'messages.downloadMedia', {
+      raw,
+      maxBytes: cap,
+    });
     const { relative, path, temp } = await this.placeFor(instanceId, messageId);
     const hash = createHash('sha256');
     let size = 0;
-    const source = await session.downloadMedia(raw);
-    const input = Buffer.isBuffer(source) ? Readable.from(source) : source;
+    const input = asStream(source);
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;

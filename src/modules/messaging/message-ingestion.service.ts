@@ -45,7 +45,7 @@ export class MessageIngestionService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sessions.onTraffic((owner, traffic) => this.handle(owner, traffic));
+    this.sessions.on('traffic', (owner, traffic) => this.handle(owner, traffic));
   }
 
   /** Stores and publishes one piece of session traffic. Never throws (logged instead). */
@@ -108,7 +108,7 @@ export class MessageIngestionService implements OnModuleInit {
       // autoReadMessages (API.md §3.1): blue ticks for every received message; best effort.
       this.sessions
         .live(owner.id)
-        ?.readMessages([
+        ?.messages.read([
           {
             chatJid: message.chatJid,
             id: message.id,

@@ -126,7 +126,7 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationBootstrap(): void {
     this.queue.consume(this.leases.ownerId, 50, (job) => this.process(job));
-    this.sessions.onOwned((instanceId) => void this.recover(instanceId));
+    this.sessions.on('owned', (instanceId) => void this.recover(instanceId));
   }
 
   /**
@@ -275,12 +275,12 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
         // D14: "typing…" (or "recording…" before a voice note) for `delay` seconds; best effort.
         const voice = request.content.kind === 'media' && request.content.ptt === true;
         await session
-          .sendChatPresence(row.chatJid, voice ? 'recording' : 'composing')
+          .presence.setInChat(row.chatJid, voice ? 'recording' : 'composing')
           .catch(() => undefined);
         const cut = await sleep(request.delaySeconds * 1000, false, {
           signal: this.stopping.signal,
         }).catch(() => true);
-        await session.sendChatPresence(row.chatJid, 'paused').catch(() => undefined);
+        await session.presence.setInChat(row.chatJid, 'paused').catch(() => undefined);
         if (cut) {
           // Stopping before the engine saw it: back to `pending`, so the next owner sends it.
           await em.nativeUpdate(Message, { id: row.id, status: 'sending' }, { status: 'pending' });
@@ -297,7 +297,7 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
           )?.raw ?? undefined)
         : undefined;
       if (request.mentionAll && row.chatJid.endsWith('@g.us')) {
-        const everyone = await session.groupParticipants(row.chatJid);
+        const everyone = await session.groups.participants(row.chatJid);
         row.mentions = [...new Set([...row.mentions, ...everyone])];
       }
       let content = request.content;
@@ -307,7 +307,7 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
       }
       content = await this.headerMedia.hydrate(content);
       this.logger.debug(`Send ${row.messageId}: handing to the engine`);
-      sent = await session.sendMessage(row.chatJid, content, {
+      sent = await session.messages.send(row.chatJid, content, {
         messageId: row.messageId,
         quoted,
         mentions: row.mentions.length ? row.mentions : undefined,

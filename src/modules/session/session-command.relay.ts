@@ -11,10 +11,11 @@ import type { AllConfig } from '../../config';
 import { SessionOwnedElsewhereError } from './session-errors';
 
 /**
- * Commands that must run where the session lives (`lookup`: D13 number check, usync; `forget`:
- * stop and log out before the instance is deleted, issue 11).
+ * What crosses the relay: a lifecycle command of the session provider (`connect`, `reconnect`,
+ * `logout`, `forget`: stop and log out before the instance is deleted, issue 11) or the name of
+ * a registered session command (`'<facet>.<operation>'`, `session-commands.ts`).
  */
-export type SessionCommand = 'connect' | 'reconnect' | 'logout' | 'lookup' | 'forget';
+export type SessionCommand = string;
 
 interface CommandMessage {
   id: string;
@@ -40,8 +41,10 @@ export type CommandHandler = (
 /**
  * Routes session commands to the process that owns the session (ARCHITECTURE.md, scale-out):
  * a request that reaches a process without the socket is sent to the owner's Redis channel, run
- * there, and answered on the caller's channel. Domain errors travel back intact; no answer within
- * the timeout is 409 `SessionOwnedElsewhereError`.
+ * there, and answered on the caller's channel. Errors travel back as their D2 envelope (status,
+ * code, message; `toDomainError` on the owner) and are rethrown as a DomainError; no answer
+ * within the timeout is 409 `SessionOwnedElsewhereError`. Results are JSON: a command with a
+ * binary result encodes it (`session-commands.ts`, base64 up to RELAY_MEDIA_MAX_BYTES).
  */
 @Injectable()
 export class SessionCommandRelay implements OnModuleInit, OnApplicationShutdown {
@@ -146,10 +149,14 @@ export class SessionCommandRelay implements OnModuleInit, OnApplicationShutdown 
         result: await this.handler(command.op, command.instanceId, command.args),
       };
     } catch (error) {
-      // The HTTP answer the owner would give (engine errors too, issue 12 §1), carried back intact.
-      const { status, code, message } = toDomainError(error);
-      reply = { id: command.id, ok: false, error: { status, code, message } };
-      if (!(error instanceof DomainError))
+      // Any error becomes the D2 envelope the caller rethrows (engine errors included).
+      const domain = toDomainError(error);
+      reply = {
+        id: command.id,
+        ok: false,
+        error: { status: domain.status, code: domain.code, message: domain.message },
+      };
+      if (Number(domain.status) >= 500)
         this.logger.error(`Relayed ${command.op} failed: ${(error as Error).message}`);
     }
     await this.redis

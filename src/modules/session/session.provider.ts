@@ -3,13 +3,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { SANDBOX_MEDIA_CERT, SANDBOX_ROOT_PUBLIC_KEY } from '@wharf/sandbox';
 import {
-  type CallEvent,
   type ConnectionEvent,
   createBaileysSession,
-  type InboundMessage,
   type NumberLookup,
-  type ProfileEvent,
-  type ReceiptEvent,
   toUserJid,
   type WhatsAppSession,
 } from '@wharf/whatsapp';
@@ -24,7 +20,7 @@ import { REDACTED_PATHS } from '../../common/http/logger.options';
 import { MetricsRegistry } from '../../common/metrics/metrics.registry';
 import type { AllConfig } from '../../config';
 import { WHARF_VERSION } from '../../version';
-import type { CallUpdateData, InstanceStateData } from '../events/event-envelope';
+import type { InstanceStateData } from '../events/event-envelope';
 import { EventsService } from '../events/events.service';
 import { Instance, type InstanceState } from '../instance/entities/instance.entity';
 import { ProxyService } from '../proxy/proxy.service';
@@ -36,33 +32,42 @@ import { SessionCredentials } from './entities/session-credentials.entity';
 import { reconnectDelayMs } from './reconnect-policy';
 import { type SessionCommand, SessionCommandRelay } from './session-command.relay';
 import {
+  isNotConnected,
+  type SessionCommandArgs,
+  type SessionCommandName,
+  SessionCommandRegistry,
+  type SessionCommandResult,
+} from './session-commands';
+import {
   ConnectTimeoutError,
+  InstanceNotConnectedError,
   NoSavedSessionError,
   SessionOwnedElsewhereError,
 } from './session-errors';
+import {
+  type SessionEvents,
+  type SessionInstance,
+  SessionSubscribers,
+  type SessionTraffic,
+} from './session-events';
 import { type SessionLease, SessionLeaseService } from './session-lease.service';
 
-/** A message or receipt of a session, as the engine port reports it. */
-export type SessionTraffic =
-  { kind: 'message'; message: InboundMessage } | { kind: 'receipt'; receipt: ReceiptEvent };
-
-/** The instance a piece of traffic belongs to; `ownJid` is the linked device's JID. */
-export interface TrafficOwner {
-  id: string;
-  name: string;
-  ownJid: string | null;
-}
-
-export type SessionTrafficListener = (
-  instance: TrafficOwner,
-  traffic: SessionTraffic,
-) => Promise<void>;
+export type {
+  SessionEvents,
+  SessionInstance,
+  SessionTraffic,
+  SessionTrafficListener,
+  TrafficOwner,
+} from './session-events';
 
 /** What `connect` answers (D9). */
 export type ConnectResult =
   | { kind: 'qr'; qrCode: string; qrCodeBase64: string }
   | { kind: 'pairing_code'; pairingCode: string }
   | { kind: 'connected' };
+
+/** Commands of the provider itself that cross the relay; every other name is a session command. */
+const LIFECYCLE_COMMANDS = new Set<SessionCommand>(['connect', 'reconnect', 'logout', 'forget']);
 
 /** One live session owned by this process. */
 interface ManagedSession {
@@ -84,9 +89,6 @@ interface ManagedSession {
   proxyHost?: string;
 }
 
-/** How long a relayed number lookup (D13) waits for the owning process, ms. */
-export const LOOKUP_RELAY_TIMEOUT_MS = 10_000;
-
 /**
  * The only owner of live WhatsApp sockets (ARCHITECTURE.md, sessions): one per instance across
  * every Wharf process, guarded by a Redis lease with a fencing token (D20). It restores the
@@ -99,8 +101,8 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(SessionProvider.name);
   private readonly engineLogger: pino.Logger;
   private readonly sessions = new Map<string, ManagedSession>();
-  private readonly traffic = new Set<SessionTrafficListener>();
-  private readonly owned = new Set<(instanceId: string) => void>();
+  private readonly subscribers = new SessionSubscribers();
+  private readonly commands = new SessionCommandRegistry();
   private readonly locks = new KeyedMutex();
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling = false;
@@ -133,7 +135,6 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     );
     const level = this.config.get('app.logLevel', { infer: true });
     this.engineLogger = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
-    this.settings.onChange((instanceId, changed) => void this.applySettings(instanceId, changed));
   }
 
   onApplicationBootstrap(): void {
@@ -154,18 +155,12 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Subscribes to the messages and receipts of every session this process owns, delivered in
-   * order per instance (messaging ingestion). Returns the unsubscribe function.
+   * Subscribes to `event` of every session this process owns ({@link SessionEvents}: delivered
+   * in order per instance). Reactions live in the module that owns them (messaging ingestion,
+   * call handling, profile, presence) and subscribe here. Returns the unsubscribe function.
    */
-  onTraffic(listener: SessionTrafficListener): () => void {
-    this.traffic.add(listener);
-    return () => this.traffic.delete(listener);
-  }
-
-  /** Called whenever this process starts running an instance's session (connect, restore, takeover). */
-  onOwned(listener: (instanceId: string) => void): () => void {
-    this.owned.add(listener);
-    return () => this.owned.delete(listener);
+  on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): () => void {
+    return this.subscribers.add(event, listener);
   }
 
   /** Whether this process runs the instance's socket now. */
@@ -179,35 +174,43 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Asks WhatsApp which of `numbers` (digits, country code first) have an account (D13), through
-   * this process's session or, when another process owns it, relayed to that owner (waits at
-   * most {@link LOOKUP_RELAY_TIMEOUT_MS}).
+   * Runs the session command `name` (`'<facet>.<operation>'`, registered once in
+   * `session-commands.ts`) on the instance's session: here when this process owns it, else on
+   * the owning process over the Redis relay (ARCHITECTURE.md, request path). `args` are JSON and
+   * parsed by the command on the side that runs it.
+   * @throws InstanceNotConnectedError (503) when no process runs the session or it is not
+   *   connected (for commands that need it); the command's own errors: locally the engine's
+   *   errors as thrown, relayed their D2 envelope as a DomainError; SessionOwnedElsewhereError
+   *   (409) when the owner does not answer in the command's time; UnknownSessionCommandError,
+   *   InvalidSessionCommandArgsError (400)
+   */
+  async run<K extends SessionCommandName>(
+    instanceId: string,
+    name: K,
+    args: SessionCommandArgs<K>,
+  ): Promise<SessionCommandResult<K>> {
+    const definition = this.commands.get<K>(name);
+    const local = this.sessions.get(instanceId);
+    if (local) return this.commands.runLocal<K>(local.session, name, args);
+    const owner = await this.otherOwner(instanceId);
+    if (!owner) throw new InstanceNotConnectedError();
+    const wire = await this.relay.send(owner, name, instanceId, args, definition.relayTimeoutMs);
+    return definition.fromWire ? definition.fromWire(wire) : (wire as SessionCommandResult<K>);
+  }
+
+  /**
+   * Asks WhatsApp which of `numbers` (digits, country code first) have an account (D13) with
+   * `contacts.lookupNumbers` on whichever process owns the session.
    * @returns one answer per number in order, or `null` when no connected session could answer
    *   (not connected, owner gone or silent, or WhatsApp did not answer); callers then send as
    *   written.
    */
   async lookupNumbers(instanceId: string, numbers: string[]): Promise<NumberLookup[] | null> {
-    const local = this.sessions.get(instanceId);
-    if (local) {
-      if (local.session.state !== 'connected') return null;
-      return local.session.lookupNumbers(numbers).catch((error: unknown) => {
-        this.logger.warn(`Number lookup of ${local.name} failed: ${(error as Error).message}`);
-        return null;
-      });
-    }
-    const owner = await this.otherOwner(instanceId).catch(() => null);
-    if (!owner) return null;
     try {
-      const answers = await this.relay.send(
-        owner,
-        'lookup',
-        instanceId,
-        { numbers },
-        LOOKUP_RELAY_TIMEOUT_MS,
-      );
-      return Array.isArray(answers) ? (answers as NumberLookup[]) : null;
+      return await this.run(instanceId, 'contacts.lookupNumbers', { numbers });
     } catch (error) {
-      this.logger.warn(`Relayed number lookup failed: ${(error as Error).message}`);
+      if (!isNotConnected(error))
+        this.logger.warn(`Number lookup failed: ${(error as Error).message}`);
       return null;
     }
   }
@@ -396,19 +399,20 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     return holder && holder !== this.leases.ownerId ? holder : null;
   }
 
-  /** Runs a command another process relayed here because this process owns the session. */
+  /**
+   * Runs a command another process relayed here because this process owns the session: a
+   * lifecycle command, or a registered session command on the live session (its result in wire
+   * form).
+   */
   private async runRelayed(
     op: SessionCommand,
     instanceId: string,
     args: Record<string, unknown>,
   ): Promise<unknown> {
-    // A lookup needs only the live session, not the instance row.
-    if (op === 'lookup') {
-      const numbers = Array.isArray(args.numbers)
-        ? args.numbers.filter((n): n is string => typeof n === 'string' && /^\d{6,15}$/.test(n))
-        : [];
-      if (numbers.length === 0 || !this.sessions.has(instanceId)) return null;
-      return this.lookupNumbers(instanceId, numbers.slice(0, 2));
+    if (!LIFECYCLE_COMMANDS.has(op)) {
+      const local = this.sessions.get(instanceId);
+      if (!local) throw new InstanceNotConnectedError();
+      return this.commands.runForRelay(local.session, op, args);
     }
     const instance = await this.em.fork().findOne(Instance, { id: instanceId });
     if (!instance) throw new InstanceNotFoundError();
@@ -500,8 +504,16 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     session.on('connection', (event) =>
       this.enqueue(managed, () => this.onConnection(managed, event)),
     );
-    session.on('call', (event) => this.enqueue(managed, () => this.onCall(managed, event)));
-    session.on('profile', (event) => this.enqueue(managed, () => this.onProfile(managed, event)));
+    session.on('call', (event) =>
+      this.enqueue(managed, () =>
+        this.subscribers.deliver('call', this.instanceOf(managed), event),
+      ),
+    );
+    session.on('profile', (event) =>
+      this.enqueue(managed, () =>
+        this.subscribers.deliver('profile', this.instanceOf(managed), event),
+      ),
+    );
     session.on('message', (event) =>
       this.enqueue(managed, () => this.toTraffic(managed, { kind: 'message', message: event })),
     );
@@ -523,7 +535,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       await this.close(managed, { release: true });
       throw error;
     }
-    for (const listener of this.owned) listener(instance.id);
+    this.subscribers.owned(instance.id);
     return managed;
   }
 
@@ -635,19 +647,21 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     return rows.map((row) => row.instance.id);
   }
 
+  /** Handles a connection event, then hands it to the `connection` subscribers. */
   private async onConnection(managed: ManagedSession, event: ConnectionEvent): Promise<void> {
     if (managed.closed) return;
+    await this.handleConnection(managed, event);
+    await this.subscribers.deliver('connection', this.instanceOf(managed), event);
+  }
+
+  private async handleConnection(managed: ManagedSession, event: ConnectionEvent): Promise<void> {
     const previous = managed.state;
     managed.state = event.state;
     await this.transition(managed.instanceId, managed.name, previous, event);
     switch (event.state) {
-      case 'connected': {
+      case 'connected':
         managed.failures = 0;
-        const settings = await this.settings.get({ id: managed.instanceId });
-        if (settings.keepOnlineStatus)
-          await managed.session.sendPresence('available').catch(() => undefined);
         return;
-      }
       case 'disconnected':
         if (event.retryable) this.scheduleReconnect(managed);
         else await this.close(managed, { release: true });
@@ -741,38 +755,6 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     await this.events.publish({ id: instanceId, name }, 'instance.state', data);
   }
 
-  private async onCall(managed: ManagedSession, call: CallEvent): Promise<void> {
-    const publish = (action: string) =>
-      this.events.publish<CallUpdateData>(
-        { id: managed.instanceId, name: managed.name },
-        'call.update',
-        {
-          callId: call.id,
-          action,
-          from: call.callerPn ?? call.from,
-          isVideo: call.isVideo,
-          isGroup: call.isGroup,
-          timestamp: call.timestamp.toISOString(),
-        },
-      );
-    await publish(call.status);
-    if (call.status !== 'offer' || call.offline) return;
-    const settings = await this.settings.get({ id: managed.instanceId });
-    if (!settings.autoRejectCalls) return;
-    await managed.session.rejectCall(call.id, call.from);
-    await publish('rejected');
-    if (settings.callRejectMessage) {
-      // The reject message must not hold up this instance's event handling.
-      void managed.session
-        .sendText(call.callerPn ?? call.from, settings.callRejectMessage)
-        .catch((error: unknown) => {
-          this.logger.warn(
-            `Call reject message of ${managed.name} not sent: ${(error as Error).message}`,
-          );
-        });
-    }
-  }
-
   private async toTraffic(managed: ManagedSession, traffic: SessionTraffic): Promise<void> {
     const me = managed.session.me;
     const owner = {
@@ -780,31 +762,11 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       name: managed.name,
       ownJid: me ? toUserJid(me.jid) : null,
     };
-    for (const listener of this.traffic) await listener(owner, traffic);
+    await this.subscribers.traffic(owner, traffic);
   }
 
-  private async onProfile(managed: ManagedSession, profile: ProfileEvent): Promise<void> {
-    await this.em.fork().nativeUpdate(
-      Instance,
-      { id: managed.instanceId },
-      {
-        profileName: profile.name,
-        isBusiness: profile.isBusiness,
-        businessName: profile.isBusiness ? profile.name : null,
-      },
-    );
-  }
-
-  /** Applies changed settings to a live session (keepOnlineStatus: presence at once). */
-  private async applySettings(instanceId: string, changed: Record<string, unknown>): Promise<void> {
-    const managed = this.sessions.get(instanceId);
-    if (!managed || managed.session.state !== 'connected' || changed.keepOnlineStatus === undefined)
-      return;
-    await managed.session
-      .sendPresence(changed.keepOnlineStatus ? 'available' : 'unavailable')
-      .catch((error: unknown) => {
-        this.logger.warn(`Presence of ${managed.name} not applied: ${(error as Error).message}`);
-      });
+  private instanceOf(managed: ManagedSession): SessionInstance {
+    return { id: managed.instanceId, name: managed.name };
   }
 
   /** Waits for the first `connection` event matching `predicate`, or `null` after `timeoutMs`. */

@@ -1,61 +1,32 @@
 import type { Agent as HttpAgent } from 'node:http';
-import { type Agent as HttpsAgent,Agent as HttpsAgentClass } from 'node:https';
+import { type Agent as HttpsAgent, Agent as HttpsAgentClass } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
 
 import type {
-  AnyMessageContent,
-  AuthenticationCreds,
   AuthenticationState,
   ConnectionState,
   UserFacingSocketConfig,
-  WACallEvent,
-  WACallUpdateType,
-  WAMessage,
   WASocket,
 } from 'baileys';
 import type { Level, Logger } from 'pino';
-import {
-  Agent as UndiciAgent,
-  buildConnector,
-  type Dispatcher,
-  ProxyAgent,
-  Socks5ProxyAgent,
-} from 'undici';
+import type { Dispatcher } from 'undici';
 
 import type { AuthStateStore } from '../auth-state-store';
-import {
-  MediaUnavailableError,
-  PairingCodeUnavailableError,
-  SessionNotConnectedError,
-} from '../errors';
+import { PairingCodeUnavailableError, SessionNotConnectedError } from '../errors';
 import { normalizePhoneNumber } from '../jid';
-import type {
-  NumberLookup,
-  OutgoingContent,
-  OutgoingMedia,
-  ReceiptEvent,
-  SendOptions,
-} from '../messages';
 import { WhatsAppSession } from '../session';
-import type {
-  CallEvent,
-  CallStatus,
-  ConnectionEvent,
-  OwnPresence,
-  ProfileEvent,
-  SentMessage,
-  SessionMe,
-  SessionState,
-  WhatsAppSessionEvents,
-} from '../types';
+import type { ConnectionEvent, SessionMe, SessionState, WhatsAppSessionEvents } from '../types';
 import { loadStoreBackedAuth, type StoreBackedAuth } from './auth-state';
-import { classifyClose } from './close-reason';
-import { isRelayedContent, nativeFlowBizNode, toInteractiveMessage } from './interactive';
-import { rethrowAsEngineError } from './iq-errors';
+import { classifyClose, statusCodeOf } from './close-reason';
+import { bindTrafficEvents, profileOf } from './events';
+import { BaileysCalls } from './facets/calls';
+import { BaileysContacts } from './facets/contacts';
+import type { BaileysFacetContext } from './facets/context';
+import { BaileysGroups } from './facets/groups';
+import { BaileysMessages } from './facets/messages';
+import { BaileysPresence } from './facets/presence';
 import { type BaileysModule, loadBaileys } from './loader';
-import { receiptStatusOf, timestampToDate, toInboundMessage } from './message-mapper';
-import { reviveMessage } from './poll-votes';
+import { createMediaDispatcher } from './media-dispatcher';
 import { isSandboxRootTrusted, trustSandboxRoot } from './sandbox-trust';
 
 /** Options of {@link createBaileysSession}. Durations are milliseconds. */
@@ -121,22 +92,14 @@ interface SocketRun {
   readonly markClosed: () => void;
 }
 
-const CALL_STATUS: Partial<Record<WACallUpdateType, CallStatus>> = {
-  offer: 'offer',
-  ringing: 'ringing',
-  accept: 'accepted',
-  reject: 'rejected',
-  terminate: 'terminated',
-  timeout: 'timeout',
-};
-
-const BUSINESS_PLATFORMS = new Set(['smba', 'smbi']);
-
 /**
  * The Baileys adapter of {@link WhatsAppSession}. Maps socket closes per `classifyClose`
  * (515 → reconnects itself at once with the saved creds; 401 → `loggedout` and the store is
  * cleared; 403/402 → `banned`; 440 → `disconnected` with cause `replaced`; everything else →
  * `disconnected/connection_lost` with the status code, for the caller's backoff, D10).
+ * This class keeps the connection lifecycle; the capabilities are one file per facet under
+ * `facets/`, each given the connected socket through a {@link BaileysFacetContext}, and
+ * `events.ts` maps the socket's traffic events to the port's events.
  */
 export class BaileysSession extends WhatsAppSession {
   private currentState: SessionState = 'disconnected';
@@ -152,6 +115,11 @@ export class BaileysSession extends WhatsAppSession {
   private readonly engineLog: Logger;
   /** undici dispatcher of media downloads (sandbox CA, proxy), made on first use. */
   private downloadDispatcher: Dispatcher | undefined;
+  override readonly messages: BaileysMessages;
+  override readonly contacts: BaileysContacts;
+  override readonly groups: BaileysGroups;
+  override readonly presence: BaileysPresence;
+  override readonly calls: BaileysCalls;
 
   constructor(private readonly options: BaileysSessionOptions) {
     super();
@@ -163,6 +131,19 @@ export class BaileysSession extends WhatsAppSession {
       wanted > parentLevel
         ? options.logger.child({ engine: 'baileys' }, { level: engineLevel })
         : options.logger.child({ engine: 'baileys' });
+    const context: BaileysFacetContext = {
+      socket: () => this.connectedSocket(),
+      baileys: () => this.baileys,
+      me: () => this.me,
+      log: this.log,
+      engineLog: this.engineLog,
+      mediaDispatcher: () => (this.downloadDispatcher ??= createMediaDispatcher(this.options)),
+    };
+    this.messages = new BaileysMessages(context);
+    this.contacts = new BaileysContacts(context);
+    this.groups = new BaileysGroups(context);
+    this.presence = new BaileysPresence(context);
+    this.calls = new BaileysCalls(context);
   }
 
   get state(): SessionState {
@@ -242,193 +223,6 @@ export class BaileysSession extends WhatsAppSession {
     return pairingCode;
   }
 
-  override async rejectCall(callId: string, callerJid: string): Promise<void> {
-    await this.connectedSocket()
-      .rejectCall(callId, callerJid)
-      .catch(rethrowAsEngineError('calls.reject'));
-  }
-
-  override async sendPresence(presence: OwnPresence): Promise<void> {
-    await this.connectedSocket().sendPresenceUpdate(presence);
-  }
-
-  override async sendChatPresence(
-    chatJid: string,
-    presence: 'composing' | 'recording' | 'paused',
-  ): Promise<void> {
-    const sock = this.connectedSocket();
-    // WhatsApp shows chat states only from an available client.
-    if (presence !== 'paused') await sock.sendPresenceUpdate('available');
-    await sock.sendPresenceUpdate(presence, chatJid);
-  }
-
-  override async sendText(toJid: string, text: string): Promise<SentMessage> {
-    const sent = await this.connectedSocket().sendMessage(toJid, { text });
-    const id = sent?.key.id;
-    if (!id) {
-      throw new Error('WhatsApp engine returned no message id');
-    }
-    return { id, timestamp: timestampOf(sent.messageTimestamp) };
-  }
-
-  override async sendMessage(
-    toJid: string,
-    content: OutgoingContent,
-    options: SendOptions = {},
-  ): Promise<SentMessage> {
-    const sock = this.connectedSocket();
-    const b = await loadBaileys();
-    const quoted = options.quoted
-      ? (JSON.parse(JSON.stringify(options.quoted), b.BufferJSON.reviver) as WAMessage)
-      : undefined;
-    if (isRelayedContent(content)) {
-      const message = await toInteractiveMessage(content, (media) => {
-        if (!media.data) throw new Error('header media was not downloaded');
-        const bytes = Buffer.from(media.data);
-        const upload = { upload: sock.waUploadToServer, logger: this.engineLog, jid: toJid };
-        const extra = { ...(media.mimetype ? { mimetype: media.mimetype } : {}) };
-        switch (media.type) {
-          case 'image':
-            return b.prepareWAMessageMedia({ image: bytes, ...extra }, upload);
-          case 'video':
-            return b.prepareWAMessageMedia({ video: bytes, ...extra }, upload);
-          case 'document':
-            return b.prepareWAMessageMedia(
-              {
-                document: bytes,
-                mimetype: media.mimetype ?? 'application/octet-stream',
-                fileName: media.fileName ?? 'file',
-              },
-              upload,
-            );
-        }
-      });
-      return this.relayBuilt(b, sock, toJid, message, options, quoted);
-    }
-    const sent = await sock.sendMessage(toJid, toEngineContent(content, options.mentions), {
-      messageId: options.messageId,
-      quoted,
-      ...(content.kind === 'status'
-        ? {
-            statusJidList: content.statusJidList,
-            backgroundColor: content.backgroundColor,
-            font: content.font,
-          }
-        : {}),
-    });
-    const id = sent?.key.id;
-    if (!id) {
-      throw new Error('WhatsApp engine returned no message id');
-    }
-    const raw = JSON.parse(JSON.stringify(sent, b.BufferJSON.replacer)) as Record<string, unknown>;
-    const media = toInboundMessage(sent, this.me?.jid ?? null, raw)?.media ?? undefined;
-    return { id, timestamp: timestampOf(sent.messageTimestamp), raw, ...(media ? { media } : {}) };
-  }
-
-  override async readMessages(
-    keys: Array<{ chatJid: string; id: string; participant?: string | null }>,
-  ): Promise<void> {
-    await this.connectedSocket().readMessages(
-      keys.map((key) => ({
-        remoteJid: key.chatJid,
-        id: key.id,
-        participant: key.participant ?? undefined,
-        fromMe: false,
-      })),
-    );
-  }
-
-  override generateMessageId(): string {
-    if (!this.baileys) {
-      throw new SessionNotConnectedError();
-    }
-    return this.baileys.generateMessageIDV2(this.me?.jid);
-  }
-
-  /**
-   * Downloads and decrypts a message's media with Baileys' `downloadMediaMessage` through the
-   * session's download dispatcher (sandbox CA or proxy). A 404/410 from the CDN (expired URL)
-   * asks the phone to upload the file again (`updateMediaMessage`) and retries once.
-   * @throws SessionNotConnectedError, MediaUnavailableError
-   */
-  override async downloadMedia(raw: Record<string, unknown>): Promise<Readable> {
-    const sock = this.connectedSocket();
-    const b = await loadBaileys();
-    let message = reviveMessage(b, raw);
-    const content = b.extractMessageContent(message.message);
-    const kind = content ? b.getContentType(content) : undefined;
-    const media = kind ? (content as Record<string, unknown>)[kind] : undefined;
-    if (!media || typeof media !== 'object' || !('mediaKey' in media)) {
-      throw new MediaUnavailableError('The message has no media');
-    }
-    const options = { options: { dispatcher: this.mediaDispatcher() } as RequestInit };
-    try {
-      return await b.downloadMediaMessage(message, 'stream', options);
-    } catch (error) {
-      const status = statusCodeOf(error as Error) ?? (error as { status?: number }).status;
-      if (status !== 404 && status !== 410) {
-        throw new MediaUnavailableError(`Media download failed: ${(error as Error).message}`);
-      }
-      this.log.info({ messageId: message.key.id }, 'media expired on the CDN; asking for a re-upload');
-      try {
-        message = await sock.updateMediaMessage(message);
-        return await b.downloadMediaMessage(message, 'stream', options);
-      } catch (retryError) {
-        throw new MediaUnavailableError(
-          `Media download failed after re-upload: ${(retryError as Error).message}`,
-        );
-      }
-    }
-  }
-
-  override async lookupNumbers(numbers: string[]): Promise<NumberLookup[]> {
-    const sock = this.connectedSocket();
-    // One query per number: WhatsApp answers with the account's own JID (for Brazilian numbers
-    // possibly the other 9th-digit variant), so answers cannot be matched back by JID.
-    return Promise.all(
-      numbers.map(async (number): Promise<NumberLookup> => {
-        const [found] =
-          (await sock.onWhatsApp(number).catch(rethrowAsEngineError('contacts.lookup'))) ?? [];
-        return found?.exists
-          ? { number, exists: true, jid: found.jid }
-          : { number, exists: false, jid: null };
-      }),
-    );
-  }
-
-  override async groupParticipants(groupJid: string): Promise<string[]> {
-    const metadata = await this.connectedSocket()
-      .groupMetadata(groupJid)
-      .catch(rethrowAsEngineError('groups.metadata'));
-    return metadata.participants.map((participant) => participant.id);
-  }
-
-  /**
-   * Sends a hand-built message (interactive/native flow) with `relayMessage`, keeping the
-   * pre-generated id (D14) and the quote, with the `<biz>` node WhatsApp needs to render it.
-   */
-  private async relayBuilt(
-    b: BaileysModule,
-    sock: WASocket,
-    toJid: string,
-    message: Awaited<ReturnType<typeof toInteractiveMessage>>,
-    options: SendOptions,
-    quoted: WAMessage | undefined,
-  ): Promise<SentMessage> {
-    const full = b.generateWAMessageFromContent(toJid, message, {
-      userJid: sock.user?.id ?? this.me?.jid ?? '',
-      quoted,
-      messageId: options.messageId ?? b.generateMessageIDV2(sock.user?.id),
-    });
-    const id = full.key.id!;
-    await sock.relayMessage(toJid, full.message!, {
-      messageId: id,
-      additionalNodes: [nativeFlowBizNode(Math.floor(Date.now() / 1000))],
-    });
-    const raw = JSON.parse(JSON.stringify(full, b.BufferJSON.replacer)) as Record<string, unknown>;
-    return { id, timestamp: timestampOf(full.messageTimestamp), raw };
-  }
-
   protected override listenerFailed(event: keyof WhatsAppSessionEvents, error: unknown): void {
     this.log.error({ err: error, event }, 'a session event listener threw');
   }
@@ -479,125 +273,11 @@ export class BaileysSession extends WhatsAppSession {
         this.log.error({ err }, 'failed to handle a connection update');
       });
     });
-    sock.ev.on('messages.upsert', ({ messages, type }) => {
-      if (this.current !== run || (type !== 'notify' && type !== 'append')) {
-        return;
-      }
-      for (const message of messages) {
-        const raw = JSON.parse(JSON.stringify(message, b.BufferJSON.replacer)) as Record<
-          string,
-          unknown
-        >;
-        const event = toInboundMessage(message, this.me?.jid ?? null, raw);
-        if (event) {
-          this.emit('message', event);
-        }
-        // Baileys' event buffer folds a receipt that arrives while our own message's upsert is
-        // still buffered into that message's `status` and emits no `messages.update` for it.
-        const folded = message.key.fromMe ? receiptStatusOf(message.status) : null;
-        if (
-          message.key.id &&
-          message.key.remoteJid &&
-          (folded === 'delivered' || folded === 'read' || folded === 'played')
-        ) {
-          this.emit('receipt', {
-            messageIds: [message.key.id],
-            chatJid: message.key.remoteJid,
-            participant: message.key.participant || null,
-            status: folded,
-            timestamp: new Date(),
-          });
-        }
-      }
+    bindTrafficEvents(b, sock, {
+      isCurrent: () => this.current === run,
+      me: () => this.me,
+      emit: (event, payload) => void this.emit(event, payload),
     });
-    sock.ev.on('messages.update', (updates) => {
-      if (this.current !== run) {
-        return;
-      }
-      for (const { key, update } of updates) {
-        const status = receiptStatusOf(update.status);
-        if (!key.id || !key.remoteJid || !status || !key.fromMe) {
-          continue;
-        }
-        this.emit('receipt', {
-          messageIds: [key.id],
-          chatJid: key.remoteJid,
-          participant: key.participant ?? null,
-          status,
-          timestamp: new Date(),
-        });
-      }
-    });
-    sock.ev.on('message-receipt.update', (receipts) => {
-      if (this.current !== run) {
-        return;
-      }
-      for (const { key, receipt } of receipts) {
-        if (!key.id || !key.remoteJid) {
-          continue;
-        }
-        const status: ReceiptEvent['status'] = receipt.playedTimestamp
-          ? 'played'
-          : receipt.readTimestamp
-            ? 'read'
-            : 'delivered';
-        this.emit('receipt', {
-          messageIds: [key.id],
-          chatJid: key.remoteJid,
-          participant: receipt.userJid ?? null,
-          status,
-          timestamp: timestampToDate(
-            receipt.playedTimestamp ?? receipt.readTimestamp ?? receipt.receiptTimestamp,
-          ),
-        });
-      }
-    });
-    sock.ev.on('call', (calls) => {
-      if (this.current !== run) {
-        return;
-      }
-      for (const call of calls) {
-        const event = toCallEvent(call);
-        if (event) {
-          this.emit('call', event);
-        }
-      }
-    });
-  }
-
-  /**
-   * The undici dispatcher of media downloads: through the instance's proxy when one is set
-   * (`ProxyAgent` for http(s), `Socks5ProxyAgent` for socks5), trusting only the sandbox media
-   * CA in sandbox mode; `undefined` (fetch's default) otherwise.
-   */
-  private mediaDispatcher(): Dispatcher | undefined {
-    if (this.downloadDispatcher) return this.downloadDispatcher;
-    const ca = this.options.sandbox?.mediaCa;
-    const tls = ca ? { ca } : undefined;
-    const proxy = this.options.mediaProxyUrl;
-    const lookup = this.options.proxyLookup;
-    if (proxy && /^socks5?h?:/i.test(proxy)) {
-      // `requestTls`: TLS to the target through the tunnel. `connect`: the socket to the proxy
-      // (plain TCP: `proxyTls` would make it TLS).
-      const options: ConstructorParameters<typeof Socks5ProxyAgent>[1] = {
-        ...(tls ? { requestTls: tls } : {}),
-        ...(lookup ? { connect: buildConnector({ lookup }) } : {}),
-      };
-      this.downloadDispatcher = new Socks5ProxyAgent(
-        proxy.replace(/^socks5h:/i, 'socks5:'),
-        options,
-      );
-    } else if (proxy) {
-      this.downloadDispatcher = new ProxyAgent({
-        uri: proxy,
-        ...(tls ? { requestTls: tls } : {}),
-        // The connection to the proxy itself (its options reach net/tls.connect).
-        ...(lookup ? { proxyTls: { lookup } } : {}),
-      });
-    } else if (tls) {
-      this.downloadDispatcher = new UndiciAgent({ connect: tls });
-    }
-    return this.downloadDispatcher;
   }
 
   private socketConfig(auth: AuthenticationState): UserFacingSocketConfig {
@@ -808,160 +488,4 @@ export class BaileysSession extends WhatsAppSession {
  */
 export function createBaileysSession(options: BaileysSessionOptions): BaileysSession {
   return new BaileysSession(options);
-}
-
-function statusCodeOf(error: Error | undefined): number | undefined {
-  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
-  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
-}
-
-function timestampOf(value: unknown): Date {
-  if (typeof value === 'number') {
-    return new Date(value * 1000);
-  }
-  if (value && typeof (value as { toNumber?: unknown }).toNumber === 'function') {
-    return new Date((value as { toNumber(): number }).toNumber() * 1000);
-  }
-  return new Date();
-}
-
-function toCallEvent(call: WACallEvent): CallEvent | null {
-  const status = CALL_STATUS[call.status];
-  if (!status) {
-    return null;
-  }
-  return {
-    id: call.id,
-    from: call.from,
-    ...(call.callerPn ? { callerPn: call.callerPn } : {}),
-    chatId: call.chatId,
-    ...(call.groupJid ? { groupJid: call.groupJid } : {}),
-    status,
-    isVideo: call.isVideo ?? false,
-    isGroup: call.isGroup ?? false,
-    offline: call.offline,
-    timestamp: call.date,
-  };
-}
-
-function profileOf(creds: AuthenticationCreds): ProfileEvent | null {
-  if (!creds.account || !creds.me?.id) {
-    return null;
-  }
-  const platform = creds.platform ?? null;
-  return {
-    jid: creds.me.id,
-    lid: creds.me.lid ?? null,
-    name: creds.me.name ?? null,
-    platform,
-    isBusiness: platform !== null && BUSINESS_PLATFORMS.has(platform),
-  };
-}
-
-/** The engine's message content for a domain {@link OutgoingContent}. */
-function toEngineContent(
-  content: OutgoingContent,
-  mentions: string[] | undefined,
-): AnyMessageContent {
-  switch (content.kind) {
-    case 'text':
-      return content.linkPreview
-        ? {
-            text: content.text,
-            mentions,
-            linkPreview: {
-              'canonical-url': content.linkPreview.canonicalUrl,
-              'matched-text': content.linkPreview.matchedText,
-              title: content.linkPreview.title,
-              description: content.linkPreview.description,
-              jpegThumbnail: content.linkPreview.jpegThumbnailBase64
-                ? Buffer.from(content.linkPreview.jpegThumbnailBase64, 'base64')
-                : undefined,
-            },
-          }
-        : // null: no preview unless asked (Baileys would otherwise try to build one itself)
-          { text: content.text, mentions, linkPreview: null };
-    case 'location':
-      return {
-        location: {
-          degreesLatitude: content.latitude,
-          degreesLongitude: content.longitude,
-          name: content.name,
-          address: content.address,
-        },
-      };
-    case 'poll':
-      return {
-        poll: {
-          name: content.name,
-          values: content.options,
-          selectableCount: content.selectableCount,
-        },
-      };
-    case 'contact':
-    case 'contacts':
-      return {
-        contacts: {
-          displayName: content.contacts.map((c) => c.displayName).join(', '),
-          contacts: content.contacts.map((c) => ({ displayName: c.displayName, vcard: c.vcard })),
-        },
-      };
-    case 'reaction':
-      return {
-        react: {
-          text: content.emoji,
-          key: {
-            remoteJid: content.target.chatJid,
-            id: content.target.messageId,
-            fromMe: content.target.fromMe,
-            ...(content.target.participant ? { participant: content.target.participant } : {}),
-          },
-        },
-      };
-    case 'buttons':
-    case 'list':
-    case 'interactive':
-      throw new Error(`${content.kind} messages are relayed, not built by the engine`);
-    case 'media':
-      return mediaContent(content, mentions);
-    case 'sticker':
-      return { sticker: Buffer.from(content.base64, 'base64'), mimetype: content.mimeType };
-    case 'status':
-      return content.content.kind === 'text'
-        ? { text: content.content.text }
-        : mediaContent(content.content, undefined);
-  }
-}
-
-/** Baileys content of an image, video, document or audio send (bytes decoded from base64). */
-function mediaContent(media: OutgoingMedia, mentions: string[] | undefined): AnyMessageContent {
-  const bytes = Buffer.from(media.base64, 'base64');
-  switch (media.mediaType) {
-    case 'image':
-      return { image: bytes, caption: media.caption, mimetype: media.mimeType, mentions };
-    case 'video':
-      return {
-        video: bytes,
-        caption: media.caption,
-        mimetype: media.mimeType,
-        mentions,
-        ...(media.seconds !== undefined ? { seconds: media.seconds } : {}),
-      };
-    case 'document':
-      return {
-        document: bytes,
-        mimetype: media.mimeType,
-        fileName: media.fileName,
-        caption: media.caption,
-      };
-    case 'audio':
-      // `waveform` is not in Baileys' type but is copied into the audioMessage like `seconds`.
-      return {
-        audio: bytes,
-        mimetype: media.mimeType,
-        ptt: media.ptt ?? false,
-        ...(media.seconds !== undefined ? { seconds: media.seconds } : {}),
-        ...(media.waveform ? { waveform: Uint8Array.from(media.waveform) } : {}),
-      };
-  }
 }

@@ -50,3 +50,9 @@ export function classifyClose(statusCode: number | undefined, message?: string):
   }
   return { kind: 'disconnected', cause: 'connection_lost', retryable: true };
 }
+
+/** The status code Baileys put on a close or request error (`output.statusCode`, Boom), if any. */
+export function statusCodeOf(error: Error | undefined): number | undefined {
+  const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
+  return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}

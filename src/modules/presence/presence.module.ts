@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+
+import { SessionModule } from '../session/session.module';
+import { SettingsModule } from '../settings/settings.module';
+import { KeepOnlineService } from './keep-online.service';
+
+/** Own presence of the sessions (keepOnlineStatus). */
+@Module({
+  imports: [SessionModule, SettingsModule],
+  providers: [KeepOnlineService],
+})
+export class PresenceModule {}

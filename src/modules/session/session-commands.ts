@@ -1,0 +1,306 @@
+import { Readable } from 'node:stream';
+
+import { HttpStatus } from '@nestjs/common';
+import type {
+  NumberLookup,
+  OwnPresence,
+  SentMessage,
+  SessionMe,
+  WhatsAppSession,
+} from '@wharf/whatsapp';
+
+import { DomainError } from '../../common/errors';
+import { InstanceNotConnectedError, SessionOwnedElsewhereError } from './session-errors';
+
+/**
+ * The largest binary result (media) that crosses the Redis relay, bytes: 64 MiB, the default of
+ * MEDIA_STORE_MAX_FILE_BYTES. Binary results travel base64-encoded in the JSON reply, so a
+ * reply is at most ~86 MiB; a larger file read through a process that does not own the session
+ * answers 409 `SESSION_OWNED_ELSEWHERE` (streaming across processes is not built).
+ */
+export const RELAY_MEDIA_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * 400 `INVALID_SESSION_COMMAND_ARGS`: a session command got arguments its parser refuses (on
+ * either process: the JSON that crossed Redis is parsed again on the owner). `message` names the
+ * command and the field.
+ */
+export class InvalidSessionCommandArgsError extends DomainError {
+  constructor(command: string, problem: string) {
+    super(HttpStatus.BAD_REQUEST, 'INVALID_SESSION_COMMAND_ARGS', `${command}: ${problem}`);
+  }
+}
+
+/** 400 `UNKNOWN_SESSION_COMMAND`: no command of that name is registered (e.g. a newer peer). */
+export class UnknownSessionCommandError extends DomainError {
+  constructor(command: string) {
+    super(HttpStatus.BAD_REQUEST, 'UNKNOWN_SESSION_COMMAND', `Unknown session command ${command}`);
+  }
+}
+
+/**
+ * The session commands: name (`'<facet>.<operation>'`) → the arguments a caller passes and the
+ * result it gets back. Arguments are JSON (they cross Redis when another process owns the
+ * session); results are JSON too except where a command says otherwise.
+ */
+export interface SessionCommands {
+  /** The own account (`me`), null while not linked. Does not need a connection. */
+  'session.me': { args: Record<string, never>; result: SessionMe | null };
+  /**
+   * The plaintext media of a stored message (D15). `raw` is the engine message as stored;
+   * `maxBytes` bounds what crosses the relay (at most {@link RELAY_MEDIA_MAX_BYTES}). Locally
+   * the engine's stream; relayed a Buffer (base64 on the wire).
+   */
+  'messages.downloadMedia': {
+    args: { raw: Record<string, unknown>; maxBytes?: number };
+    result: Readable | Buffer;
+  };
+  /** A plain text message (the call-reject message). */
+  'messages.sendText': { args: { toJid: string; text: string }; result: SentMessage };
+  /** Which numbers (digits, country code first) have WhatsApp (D13). */
+  'contacts.lookupNumbers': { args: { numbers: string[] }; result: NumberLookup[] };
+  /** Own presence (keepOnlineStatus). */
+  'presence.setOwn': { args: { presence: OwnPresence }; result: void };
+  /** Rejects an incoming call (autoRejectCalls). */
+  'calls.reject': { args: { callId: string; callerJid: string }; result: void };
+}
+
+/** A registered command name. */
+export type SessionCommandName = keyof SessionCommands;
+/** The arguments of command `K`. */
+export type SessionCommandArgs<K extends SessionCommandName> = SessionCommands[K]['args'];
+/** The result of command `K`. */
+export type SessionCommandResult<K extends SessionCommandName> = SessionCommands[K]['result'];
+
+/** How one session command is parsed, run and carried. */
+export interface SessionCommandDefinition<A, R> {
+  /**
+   * Parses and validates the arguments (plain JSON: they may have crossed Redis).
+   * @throws InvalidSessionCommandArgsError
+   */
+  parse(args: unknown): A;
+  /** Runs the command on the owner's live session (the facet call). */
+  run(session: WhatsAppSession, args: A): Promise<R>;
+  /** Whether the session must be `connected` (else 503 `InstanceNotConnectedError`). */
+  needsConnection: boolean;
+  /** How long a caller waits for a relayed answer, ms (then 409 `SessionOwnedElsewhereError`). */
+  relayTimeoutMs: number;
+  /** The result as JSON for the relay (binary → base64). Default: the result itself. */
+  toWire?(result: R, args: A): Promise<unknown>;
+  /** The result back from its JSON form on the caller. Default: the JSON itself. */
+  fromWire?(wire: unknown): R;
+}
+
+type Definitions = {
+  [K in SessionCommandName]: SessionCommandDefinition<
+    SessionCommandArgs<K>,
+    SessionCommandResult<K>
+  >;
+};
+
+function record(command: string, args: unknown): Record<string, unknown> {
+  if (args === null || typeof args !== 'object' || Array.isArray(args))
+    throw new InvalidSessionCommandArgsError(command, 'arguments must be an object');
+  return args as Record<string, unknown>;
+}
+
+function text(command: string, args: Record<string, unknown>, field: string, max = 65_536): string {
+  const value = args[field];
+  if (typeof value !== 'string' || value.length === 0 || value.length > max)
+    throw new InvalidSessionCommandArgsError(command, `${field} must be a non-empty string`);
+  return value;
+}
+
+/** Reads a stream (or takes a buffer) up to `maxBytes`; more is a 409 (see RELAY_MEDIA_MAX_BYTES). */
+async function collect(source: Readable | Buffer, maxBytes: number): Promise<Buffer> {
+  if (Buffer.isBuffer(source)) {
+    if (source.length > maxBytes) throw new SessionOwnedElsewhereError();
+    return source;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      source.destroy();
+      throw new SessionOwnedElsewhereError();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Every session command, registered once: its argument parser, the facet call, and how its
+ * result crosses the relay. New routes add their engine operation here (ARCHITECTURE.md,
+ * request path) and call it with `SessionProvider.run`.
+ */
+export const SESSION_COMMANDS: Definitions = {
+  'session.me': {
+    parse: (args) => (record('session.me', args), {}),
+    run: (session) => Promise.resolve(session.me),
+    needsConnection: false,
+    relayTimeoutMs: 5_000,
+  },
+  'messages.downloadMedia': {
+    parse(args) {
+      const fields = record('messages.downloadMedia', args);
+      const raw = fields.raw;
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        throw new InvalidSessionCommandArgsError('messages.downloadMedia', 'raw must be an object');
+      const maxBytes = fields.maxBytes;
+      if (
+        maxBytes !== undefined &&
+        (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 0)
+      )
+        throw new InvalidSessionCommandArgsError(
+          'messages.downloadMedia',
+          'maxBytes must be a non-negative integer',
+        );
+      return {
+        raw: raw as Record<string, unknown>,
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+      };
+    },
+    run: (session, { raw }) => session.messages.downloadMedia(raw),
+    needsConnection: true,
+    // The owner's download has MEDIA_DOWNLOAD_TIMEOUT_MS (60 s by default), then the transfer.
+    relayTimeoutMs: 90_000,
+    async toWire(result, { maxBytes }) {
+      const bound = Math.min(maxBytes ?? RELAY_MEDIA_MAX_BYTES, RELAY_MEDIA_MAX_BYTES);
+      return { base64: (await collect(result, bound)).toString('base64') };
+    },
+    fromWire(wire) {
+      const base64 = (wire as { base64?: unknown } | null)?.base64;
+      if (typeof base64 !== 'string') throw new Error('relayed media carried no bytes');
+      return Buffer.from(base64, 'base64');
+    },
+  },
+  'messages.sendText': {
+    parse(args) {
+      const fields = record('messages.sendText', args);
+      return {
+        toJid: text('messages.sendText', fields, 'toJid', 256),
+        text: text('messages.sendText', fields, 'text'),
+      };
+    },
+    run: (session, { toJid, text }) => session.messages.sendText(toJid, text),
+    needsConnection: true,
+    relayTimeoutMs: 30_000,
+    fromWire(wire) {
+      const sent = wire as SentMessage & { timestamp: string };
+      return { ...sent, timestamp: new Date(sent.timestamp) };
+    },
+  },
+  'contacts.lookupNumbers': {
+    parse(args) {
+      const numbers = record('contacts.lookupNumbers', args).numbers;
+      if (
+        !Array.isArray(numbers) ||
+        numbers.length === 0 ||
+        numbers.length > 50 ||
+        !numbers.every((n) => typeof n === 'string' && /^\d{6,15}$/.test(n))
+      )
+        throw new InvalidSessionCommandArgsError(
+          'contacts.lookupNumbers',
+          'numbers must be 1 to 50 strings of 6 to 15 digits',
+        );
+      return { numbers: numbers as string[] };
+    },
+    run: (session, { numbers }) => session.contacts.lookupNumbers(numbers),
+    needsConnection: true,
+    relayTimeoutMs: 10_000,
+  },
+  'presence.setOwn': {
+    parse(args) {
+      const presence = record('presence.setOwn', args).presence;
+      if (presence !== 'available' && presence !== 'unavailable')
+        throw new InvalidSessionCommandArgsError(
+          'presence.setOwn',
+          'presence must be available or unavailable',
+        );
+      return { presence };
+    },
+    run: (session, { presence }) => session.presence.setOwn(presence),
+    needsConnection: true,
+    relayTimeoutMs: 10_000,
+  },
+  'calls.reject': {
+    parse(args) {
+      const fields = record('calls.reject', args);
+      return {
+        callId: text('calls.reject', fields, 'callId', 256),
+        callerJid: text('calls.reject', fields, 'callerJid', 256),
+      };
+    },
+    run: (session, { callId, callerJid }) => session.calls.reject(callId, callerJid),
+    needsConnection: true,
+    relayTimeoutMs: 10_000,
+  },
+};
+
+/**
+ * Looks up, parses and runs session commands on a live session (the owner's side of
+ * `SessionProvider.run`, and the whole of it when the session is local). Built on a table of
+ * definitions so tests can run it with their own.
+ */
+export class SessionCommandRegistry {
+  constructor(private readonly definitions: Definitions = SESSION_COMMANDS) {}
+
+  /**
+   * The definition of `name`.
+   * @throws UnknownSessionCommandError
+   */
+  get<K extends SessionCommandName>(
+    name: K | string,
+  ): SessionCommandDefinition<SessionCommandArgs<K>, SessionCommandResult<K>> {
+    if (!Object.hasOwn(this.definitions, name)) throw new UnknownSessionCommandError(name);
+    return this.definitions[name as K];
+  }
+
+  /**
+   * Parses `args` and runs `name` on `session` (this process owns it).
+   * @throws UnknownSessionCommandError, InvalidSessionCommandArgsError, InstanceNotConnectedError
+   *   (503) when the command needs a connection the session does not have, and the engine's
+   *   errors (`SessionNotConnectedError`, `MediaUnavailableError`, `NotSupportedByEngineError`…)
+   */
+  async runLocal<K extends SessionCommandName>(
+    session: WhatsAppSession,
+    name: K | string,
+    args: unknown,
+  ): Promise<SessionCommandResult<K>> {
+    const definition = this.get<K>(name);
+    return this.execute(definition, session, definition.parse(args));
+  }
+
+  /**
+   * {@link runLocal} for a command another process relayed here: the result in its wire form.
+   * @throws as {@link runLocal}; 409 SessionOwnedElsewhereError when a binary result is too large
+   */
+  async runForRelay(session: WhatsAppSession, name: string, args: unknown): Promise<unknown> {
+    const definition = this.get(name);
+    const parsed = definition.parse(args);
+    const result = await this.execute(definition, session, parsed);
+    return definition.toWire ? definition.toWire(result, parsed) : result;
+  }
+
+  private execute<A, R>(
+    definition: SessionCommandDefinition<A, R>,
+    session: WhatsAppSession,
+    args: A,
+  ): Promise<R> {
+    if (definition.needsConnection && session.state !== 'connected')
+      return Promise.reject(new InstanceNotConnectedError());
+    return definition.run(session, args);
+  }
+}
+
+/** Whether `error` says the session is not connected (engine or domain error, local or relayed). */
+export function isNotConnected(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'INSTANCE_NOT_CONNECTED';
+}
+
+/** A stream of `source` (a relayed buffer or the engine's stream). */
+export function asStream(source: Readable | Buffer): Readable {
+  return Buffer.isBuffer(source) ? Readable.from(source) : source;
+}
