@@ -1,6 +1,6 @@
 import { Body, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
@@ -33,8 +33,6 @@ export class ContactSendController {
   constructor(private readonly sends: SendService) {}
 
   @Post('contact/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send contacts',
     description:
@@ -80,8 +78,6 @@ export class ContactSendController {
   }
 
   @Post('reaction/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'React to a message',
     description:

@@ -4,7 +4,7 @@ import { Body, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import type { TargetPolicy } from '../../common/http/url-guard';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
@@ -70,8 +70,6 @@ export class InteractiveSendController {
   }
 
   @Post('carousel/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a card carousel',
     description:
@@ -103,8 +101,6 @@ export class InteractiveSendController {
   }
 
   @Post(['button/:instance', 'buttons/:instance'])
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send up to 3 buttons',
     description:
@@ -130,8 +126,6 @@ export class InteractiveSendController {
   }
 
   @Post('list/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a list menu',
     description:
@@ -149,8 +143,6 @@ export class InteractiveSendController {
   }
 
   @Post('form/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a WhatsApp Native Flow form',
     description:
@@ -168,8 +160,6 @@ export class InteractiveSendController {
   }
 
   @Post('pix/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a PIX "copy key" card',
     description:

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Body, Post } from '@nestjs/common';
 import type { InboundMedia, OutgoingMedia } from '@wharf/whatsapp';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
@@ -75,8 +75,6 @@ export class MediaSendController {
   ) {}
 
   @Post('media/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send an image, video, document or audio',
     description:
@@ -108,8 +106,6 @@ export class MediaSendController {
   }
 
   @Post('sticker/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a sticker',
     description:
@@ -149,8 +145,6 @@ export class MediaSendController {
   }
 
   @Post('status/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Post a status (story, 24 h)',
     description:

@@ -1,6 +1,6 @@
 import { Body, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
@@ -30,8 +30,6 @@ export class MessageController {
   constructor(private readonly sends: SendService) {}
 
   @Post('text/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send text',
     description:
@@ -56,8 +54,6 @@ export class MessageController {
   }
 
   @Post('location/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a location card',
     type: SendMessageResponseDto,
@@ -83,8 +79,6 @@ export class MessageController {
   }
 
   @Post('poll/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a poll',
     description:

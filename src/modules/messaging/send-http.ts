@@ -1,13 +1,13 @@
 import {
   applyDecorators,
-  Controller,
   createParamDecorator,
   type ExecutionContext,
   HttpStatus,
 } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { InvalidBodyError, ValidationFailedError } from '../../common/errors';
 import { SPEC_LITERALS } from '../../common/validation/spec-literals';
 import { InstanceNotConnectedError } from '../session/session-errors';
@@ -41,13 +41,14 @@ export const SEND_ERRORS = [
 ];
 
 /**
- * Class decorator of every send controller: routes under `/api/message`, OpenAPI tag `Messages`
- * and the two D14 request headers (`Prefer: respond-async`, `Idempotency-Key`).
+ * Class decorator of every send controller: the instance-scoped route template (routes under
+ * `/api/message`, OpenAPI tag `Messages`, account and instance tokens, `:instance` loaded and
+ * ownership-checked, D4) and the two D14 request headers (`Prefer: respond-async`,
+ * `Idempotency-Key`).
  */
 export function SendRoutes(): ClassDecorator {
   return applyDecorators(
-    ApiTags('Messages'),
-    Controller('api/message'),
+    InstanceController('api/message', { tag: 'Messages' }),
     ApiHeader({
       name: 'Prefer',
       required: false,

@@ -174,8 +174,12 @@ describe('buttons message (API.md §3.2, D12)', () => {
 describe('list (API.md §3.2)', () => {
   const rows = (count: number, from = 0) =>
     Array.from({ length: count }, (_, index) => ({ id: `r${from + index}`, title: 'Row' }));
-  const list = (sections: SendListDto['sections']): SendListDto =>
-    ({ number: '1', contentText: 'Pick', buttonText: 'Menu', sections });
+  const list = (sections: SendListDto['sections']): SendListDto => ({
+    number: '1',
+    contentText: 'Pick',
+    buttonText: 'Menu',
+    sections,
+  });
 
   it('accepts 100 rows in total, with untitled sections', () => {
     const content = listContent(
@@ -216,8 +220,11 @@ describe('list (API.md §3.2)', () => {
 });
 
 describe('form (API.md §3.2)', () => {
-  const form = (fields: Partial<SendFormDto>): SendFormDto =>
-    ({ number: '1', message: 'Fill in', ...fields });
+  const form = (fields: Partial<SendFormDto>): SendFormDto => ({
+    number: '1',
+    message: 'Fill in',
+    ...fields,
+  });
   const paramsOf = (body: SendFormDto) => {
     const content = formContent(body, () => 'generated-token');
     if (content.kind !== 'interactive' || content.flow.type !== 'form')

@@ -17,8 +17,10 @@ const refusal = (message: string, field: string) =>
   });
 
 describe('media request (API.md §3.2, D22)', () => {
-  const media = (fields: Partial<SendMediaDto>): SendMediaDto =>
-    ({ number: '5511988887777', ...fields });
+  const media = (fields: Partial<SendMediaDto>): SendMediaDto => ({
+    number: '5511988887777',
+    ...fields,
+  });
 
   it('resolves the D22 aliases, the canonical field winning', () => {
     expect(
