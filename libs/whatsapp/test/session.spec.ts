@@ -45,7 +45,7 @@ describe('WhatsAppSession (engine port)', () => {
       const error = await call().catch((err: unknown) => err);
       expect(error).toBeInstanceOf(NotSupportedByEngineError);
       expect(error).toMatchObject({
-        message: 'Not supported by the WhatsApp engine',
+        message: 'Not supported by the WhatsApp engine: messages.sendText',
         code: 'NOT_SUPPORTED_BY_ENGINE',
       });
     }
@@ -93,7 +93,7 @@ describe('WhatsAppSession facets', () => {
         .then(call)
         .catch((err: unknown) => err);
       expect(error).toBeInstanceOf(NotSupportedByEngineError);
-      expect(error).toMatchObject({ operation, message: 'Not supported by the WhatsApp engine' });
+      expect(error).toMatchObject({ operation, message: `Not supported by the WhatsApp engine: ${operation}` });
     }
     expect(() => session.messages.generateId()).toThrow(NotSupportedByEngineError);
   });

@@ -1,39 +1,38 @@
-import { Body, Headers, HttpStatus, Post, Res } from '@nestjs/common';
-import { isGroupJid, normalizeRecipient, type OutgoingContent } from '@wharf/whatsapp';
-import type { FastifyReply } from 'fastify';
+import { Body, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import { fixedError, ValidationFailedError } from '../../common/errors';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
+import {
+  contactContent,
+  isReactionRemoval,
+  reactionContent,
+  reactionTargetOf,
+} from './content/contact.mapper';
 import { SendContactDto, SendReactionDto } from './dto/send-structured.dto';
 import { SendMessageResponseDto } from './dto/send-text.dto';
-import { RecipientResolver } from './recipient-resolver.service';
-import { exampleOf, recipients, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
-import { buildVcard } from './vcard';
-
-/** 400 for a group reaction to someone else's message without its author (internal status `missing_participant`). */
-export class MissingParticipantError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'MISSING_PARTICIPANT',
-  'participant is required to react to a group message not sent by this instance',
-) {}
+import { MissingParticipantError } from './messaging.errors';
+import { SendService } from './send.service';
+import {
+  exampleOf,
+  respond,
+  SEND_ERRORS,
+  SendHeaders,
+  type SendHttp,
+  sendOptionsOf,
+  SendRoutes,
+} from './send-http';
 
 /**
  * `POST /api/message/contact/:instance` and `POST /api/message/reaction/:instance` (API.md
- * §3.2) on the D14 send path of {@link SendDispatcher}.
+ * §3.2) on the D14 send path of {@link SendService}.
  */
 @SendRoutes()
 export class ContactSendController {
-  constructor(
-    private readonly sender: SendDispatcher,
-    private readonly resolver: RecipientResolver,
-  ) {}
+  constructor(private readonly sends: SendService) {}
 
   @Post('contact/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send contacts',
     description:
@@ -56,38 +55,29 @@ export class ContactSendController {
   async contact(
     @InstanceParam() instance: Instance,
     @Body() body: SendContactDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const contacts = body.vcard.map((card, index) => {
-      const built = buildVcard(card);
-      if (!built) {
-        throw new ValidationFailedError(
-          `Invalid request body: vcard[${index}] needs fullName or phone`,
-          [{ field: `vcard[${index}]`, message: 'needs fullName or phone' }],
-        );
-      }
-      return built;
-    });
-    const several = contacts.length > 1;
-    const content: OutgoingContent = { kind: several ? 'contacts' : 'contact', contacts };
+    const content = contactContent(body);
+    const count = body.vcard.length;
     const vcard = body.vcard.map((card) => ({ ...card }));
-    return this.sender.dispatch(instance, body, content, {
-      prefer,
-      idempotencyKey,
-      reply,
-      replyPrivate: false,
-      sent: several
-        ? `${contacts.length} contacts sent successfully in one message`
+    // `replyPrivate` is accepted and has no effect on contacts (API.md §3.2).
+    const outcome = await this.sends.send(
+      instance,
+      { number: body.number },
+      content,
+      sendOptionsOf(body, http),
+    );
+    return respond(
+      http,
+      outcome,
+      count > 1
+        ? `${count} contacts sent successfully in one message`
         : 'Contact sent successfully',
-      extraData: () => ({ vcard }),
-    });
+      () => ({ vcard }),
+    );
   }
 
   @Post('reaction/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'React to a message',
     description:
@@ -101,38 +91,24 @@ export class ContactSendController {
   async reaction(
     @InstanceParam() instance: Instance,
     @Body() body: SendReactionDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const fromMe = body.fromMe === true;
-    const normalized = recipients(() => normalizeRecipient(body.number));
-    if (isGroupJid(normalized) && !fromMe && !body.participant?.trim()) {
-      throw new MissingParticipantError();
-    }
-    const participant = body.participant?.trim()
-      ? recipients(() => normalizeRecipient(body.participant!.trim()))
-      : undefined;
-    const chatJid = await this.resolver.resolve(instance, normalized);
-    const removal = body.reaction.trim().toLowerCase() === 'remove';
-    const content: OutgoingContent = {
-      kind: 'reaction',
-      target: {
-        chatJid,
-        messageId: body.messageId,
-        fromMe,
-        ...(isGroupJid(chatJid) && participant ? { participant } : {}),
-      },
-      emoji: removal ? '' : body.reaction,
-    };
+    const target = reactionTargetOf(body);
+    const chatJid = await this.sends.resolveRecipient(instance, { number: target.chatJid });
     // No delay, replyTo or replyPrivate for reactions (API.md §3.2).
-    return this.sender.dispatch(instance, { number: body.number, source: body.source }, content, {
-      prefer,
-      idempotencyKey,
-      reply,
-      chatJid,
-      sent: removal ? 'Reaction removed successfully' : 'Reaction sent successfully',
-      extraData: () => ({ replyTo: { messageId: body.messageId } }),
-    });
+    const outcome = await this.sends.send(
+      instance,
+      { jid: chatJid },
+      reactionContent(body, chatJid, target.participant),
+      { source: body.source, async: http.async, idempotencyKey: http.idempotencyKey },
+    );
+    return respond(
+      http,
+      outcome,
+      isReactionRemoval(body.reaction)
+        ? 'Reaction removed successfully'
+        : 'Reaction sent successfully',
+      () => ({ replyTo: { messageId: body.messageId } }),
+    );
   }
 }

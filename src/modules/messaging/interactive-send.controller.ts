@@ -1,25 +1,28 @@
 import { randomUUID } from 'node:crypto';
 
-import { Body, Headers, Post, Res } from '@nestjs/common';
+import { Body, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import {
-  normalizeRecipient,
-  type OutgoingButton,
-  type OutgoingContent,
-  type OutgoingHeaderMedia,
-} from '@wharf/whatsapp';
-import type { FastifyReply } from 'fastify';
+import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import { ValidationFailedError } from '../../common/errors';
-import { checkOutboundUrl, type TargetPolicy } from '../../common/http/url-guard';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import type { TargetPolicy } from '../../common/http/url-guard';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import { type AllConfig, outboundPolicy } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import { InstanceNotConnectedError } from '../session/session-errors';
 import {
-  type ButtonDto,
+  buttonsContent,
+  buttonsHeaderMediaOf,
+  carouselContent,
+  carouselHeaderMediaOf,
+  formContent,
+  type HeaderMediaFetch,
+  listContent,
+  pixContent,
+} from './content/interactive.mapper';
+import { recipientJidOf } from './content/recipient.mapper';
+import {
   SendButtonsDto,
   SendCarouselDto,
   SendFormDto,
@@ -27,28 +30,19 @@ import {
   SendPixDto,
 } from './dto/send-structured.dto';
 import { SendMessageResponseDto } from './dto/send-text.dto';
-import { MediaFetchFailedError, MediaPrepareService } from './media-prepare.service';
-import { exampleOf, recipients, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
-
-/** Most rows a list menu may have across its sections (API.md §3.2). */
-const MAX_LIST_ROWS = 100;
-
-const invalid = (field: string, detail: string) =>
-  new ValidationFailedError(`Invalid request body: ${detail}`, [{ field, message: detail }]);
-
-function toButtons(buttons: ButtonDto[]): OutgoingButton[] {
-  return buttons.map((button) => ({
-    type: button.type ?? 'REPLY',
-    id: button.id,
-    displayText: button.displayText?.trim() || button.id,
-  }));
-}
-
-type Send = {
-  prefer: string | undefined;
-  idempotencyKey: string | undefined;
-  reply: FastifyReply;
-};
+import { MediaPrepareService } from './media-prepare.service';
+import { MediaFetchFailedError } from './messaging.errors';
+import { SendService } from './send.service';
+import {
+  exampleOf,
+  recipientOf,
+  respond,
+  SEND_ERRORS,
+  SendHeaders,
+  type SendHttp,
+  sendOptionsOf,
+  SendRoutes,
+} from './send-http';
 
 /**
  * The interactive send routes of API.md §3.2 — carousel, button (and its D22 alias `buttons`),
@@ -68,7 +62,7 @@ export class InteractiveSendController {
   private readonly policy: TargetPolicy;
 
   constructor(
-    private readonly sender: SendDispatcher,
+    private readonly sends: SendService,
     private readonly media: MediaPrepareService,
     config: ConfigService<AllConfig, true>,
   ) {
@@ -76,8 +70,6 @@ export class InteractiveSendController {
   }
 
   @Post('carousel/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a card carousel',
     description:
@@ -93,54 +85,22 @@ export class InteractiveSendController {
   async carousel(
     @InstanceParam() instance: Instance,
     @Body() body: SendCarouselDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const urls = body.cards.map((card, index) => {
-      const { imageUrl, videoUrl } = card.header;
-      if (imageUrl && videoUrl) {
-        throw invalid(
-          `cards[${index}].header`,
-          `cards[${index}].header takes imageUrl or videoUrl, not both`,
-        );
-      }
-      const url = imageUrl ?? videoUrl;
-      if (!url) return undefined;
-      const field = `cards[${index}].header.${imageUrl ? 'imageUrl' : 'videoUrl'}`;
-      const refused = checkOutboundUrl(url, { ...this.policy, field });
-      if (refused) throw invalid(field, refused);
-      return { type: imageUrl ? ('image' as const) : ('video' as const), url, field };
-    });
-    const media = urls.some(Boolean)
-      ? await this.headerMedia(instance, body.number, urls)
-      : urls.map(() => undefined);
-    const content: OutgoingContent = {
-      kind: 'interactive',
-      flow: {
-        type: 'carousel',
-        text: body.message ?? '',
-        footer: body.footer,
-        cards: body.cards.map((card, index) => ({
-          title: card.header.title,
-          subtitle: card.header.subtitle,
-          ...(media[index] ? { media: media[index] } : {}),
-          body: card.body.text,
-          footer: card.footer,
-          buttons: toButtons(card.buttons),
-        })),
-      },
-    };
-    return this.send(instance, body, content, 'Carousel sent successfully', {
-      prefer,
-      idempotencyKey,
-      reply,
-    });
+    const fetches = carouselHeaderMediaOf(body, this.policy);
+    const media = fetches.some(Boolean)
+      ? await this.headerMedia(instance, body.number, fetches)
+      : fetches.map(() => undefined);
+    return this.send(
+      instance,
+      body,
+      http,
+      carouselContent(body, media),
+      'Carousel sent successfully',
+    );
   }
 
-  @Post('button/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
+  @Post(['button/:instance', 'buttons/:instance'])
   @ApiSuccess({
     summary: 'Send up to 3 buttons',
     description:
@@ -149,39 +109,23 @@ export class InteractiveSendController {
     example: exampleOf('buttons', 'How can we help?', 'Buttons sent successfully'),
   })
   @ApiErrors(...SEND_ERRORS, MediaFetchFailedError)
-  button(
+  async button(
     @InstanceParam() instance: Instance,
     @Body() body: SendButtonsDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    return this.sendButtons(instance, body, { prefer, idempotencyKey, reply });
-  }
-
-  @Post('buttons/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
-  @ApiSuccess({
-    summary: 'Alias of POST /api/message/button/:instance (D22)',
-    description: 'Deprecated alternative path; same body, answers and errors.',
-    type: SendMessageResponseDto,
-    example: exampleOf('buttons', 'How can we help?', 'Buttons sent successfully'),
-  })
-  @ApiErrors(...SEND_ERRORS, MediaFetchFailedError)
-  buttonsAlias(
-    @InstanceParam() instance: Instance,
-    @Body() body: SendButtonsDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SendMessageResponseDto> {
-    return this.sendButtons(instance, body, { prefer, idempotencyKey, reply });
+    const fetch = buttonsHeaderMediaOf(body, this.policy);
+    const [media] = fetch ? await this.headerMedia(instance, body.number, [fetch]) : [undefined];
+    return this.send(
+      instance,
+      body,
+      http,
+      buttonsContent(body, media),
+      'Buttons sent successfully',
+    );
   }
 
   @Post('list/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a list menu',
     description:
@@ -190,42 +134,15 @@ export class InteractiveSendController {
     example: exampleOf('list', 'Pick a department', 'List sent successfully'),
   })
   @ApiErrors(...SEND_ERRORS)
-  async list(
+  list(
     @InstanceParam() instance: Instance,
     @Body() body: SendListDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const rows = body.sections.reduce((sum, section) => sum + section.rows.length, 0);
-    if (rows > MAX_LIST_ROWS) {
-      throw invalid('sections', `sections must contain at most ${MAX_LIST_ROWS} rows in total`);
-    }
-    const content: OutgoingContent = {
-      kind: 'list',
-      text: body.contentText,
-      buttonText: body.buttonText,
-      title: body.headerText,
-      footer: body.footerText,
-      sections: body.sections.map((section) => ({
-        title: section.title ?? '',
-        rows: section.rows.map((row) => ({
-          id: row.id,
-          title: row.title,
-          ...(row.description ? { description: row.description } : {}),
-        })),
-      })),
-    };
-    return this.send(instance, body, content, 'List sent successfully', {
-      prefer,
-      idempotencyKey,
-      reply,
-    });
+    return this.send(instance, body, http, listContent(body), 'List sent successfully');
   }
 
   @Post('form/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a WhatsApp Native Flow form',
     description:
@@ -234,64 +151,15 @@ export class InteractiveSendController {
     example: exampleOf('interactive', 'Please fill in your details', 'Form sent successfully'),
   })
   @ApiErrors(...SEND_ERRORS)
-  async form(
+  form(
     @InstanceParam() instance: Instance,
     @Body() body: SendFormDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const buttonLabel = body.buttonLabel?.trim() || 'Open form';
-    let buttonParamsJson: string;
-    if (body.buttonParamsJSON !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.buttonParamsJSON);
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw invalid('buttonParamsJSON', 'buttonParamsJSON must be a JSON object');
-      }
-      buttonParamsJson = JSON.stringify(parsed);
-    } else {
-      const formType = body.formType ?? 'contact_details';
-      buttonParamsJson = JSON.stringify({
-        flow_message_version: body.flowMessageVersion ?? '3',
-        flow_token: body.flowToken ?? randomUUID(),
-        ...(body.flowId ? { flow_id: body.flowId } : {}),
-        flow_cta: buttonLabel,
-        flow_action: 'navigate',
-        flow_action_payload: {
-          screen: formType.toUpperCase(),
-          data: {
-            form_type: formType,
-            full_name_visible: body.fullNameVisible ?? true,
-            phone_number_visible: body.phoneNumberVisible ?? true,
-            email_visible: body.emailVisible ?? false,
-            cpf_or_cnpj_visible: body.cpfOrCnpjVisible ?? false,
-            delivery_address_visible: body.deliveryAddressVisible ?? false,
-            ...(body.offerName ? { offer_name: body.offerName } : {}),
-            ...(body.offerDescription ? { offer_description: body.offerDescription } : {}),
-          },
-        },
-        message_version: body.messageVersion ?? 1,
-      });
-    }
-    const content: OutgoingContent = {
-      kind: 'interactive',
-      flow: { type: 'form', text: body.message, buttonLabel, buttonParamsJson },
-    };
-    return this.send(instance, body, content, 'Form sent successfully', {
-      prefer,
-      idempotencyKey,
-      reply,
-    });
+    return this.send(instance, body, http, formContent(body, randomUUID), 'Form sent successfully');
   }
 
   @Post('pix/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a PIX "copy key" card',
     description:
@@ -300,74 +168,12 @@ export class InteractiveSendController {
     example: exampleOf('interactive', 'PIX key CPF: 12345678901', 'PIX key sent successfully'),
   })
   @ApiErrors(...SEND_ERRORS)
-  async pix(
+  pix(
     @InstanceParam() instance: Instance,
     @Body() body: SendPixDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    if (body.number.includes('@newsletter')) {
-      throw invalid('number', 'pix accepts contacts, @lid and groups only');
-    }
-    const digitsOnly: Partial<Record<SendPixDto['pixKeyType'], number[]>> = {
-      CPF: [11],
-      CNPJ: [14],
-    };
-    const lengths = digitsOnly[body.pixKeyType];
-    if (lengths && !(/^\d+$/.test(body.pixKey) && lengths.includes(body.pixKey.length))) {
-      throw invalid('pixKey', `pixKey must be ${lengths[0]} digits for a ${body.pixKeyType} key`);
-    }
-    const content: OutgoingContent = {
-      kind: 'interactive',
-      flow: {
-        type: 'pix',
-        text: body.message ?? `PIX: ${body.merchantName}`,
-        merchantName: body.merchantName,
-        pixKey: body.pixKey,
-        pixKeyType: body.pixKeyType,
-        items: (body.items ?? []).map((item) => ({
-          name: item.name,
-          ...(item.description ? { description: item.description } : {}),
-          quantity: item.quantity,
-          unitPrice: item.unitPrice,
-        })),
-      },
-    };
-    return this.send(instance, body, content, 'PIX key sent successfully', {
-      prefer,
-      idempotencyKey,
-      reply,
-    });
-  }
-
-  private async sendButtons(
-    instance: Instance,
-    body: SendButtonsDto,
-    headers: Send,
-  ): Promise<SendMessageResponseDto> {
-    let media: OutgoingHeaderMedia | undefined;
-    if (body.mediaUrl) {
-      if (!body.mediaType) throw invalid('mediaType', 'mediaType is required with mediaUrl');
-      const refused = checkOutboundUrl(body.mediaUrl, {
-        ...this.policy,
-        field: 'mediaUrl',
-      });
-      if (refused) throw invalid('mediaUrl', refused);
-      const type = body.mediaType.toLowerCase() as OutgoingHeaderMedia['type'];
-      [media] = await this.headerMedia(instance, body.number, [
-        { type, url: body.mediaUrl, field: 'mediaUrl' },
-      ]);
-    }
-    const content: OutgoingContent = {
-      kind: 'buttons',
-      text: body.contentText,
-      title: media ? undefined : body.headerText,
-      footer: body.footerText,
-      buttons: toButtons(body.buttons),
-      ...(media ? { media } : {}),
-    };
-    return this.send(instance, body, content, 'Buttons sent successfully', headers);
+    return this.send(instance, body, http, pixContent(body), 'PIX key sent successfully');
   }
 
   /**
@@ -379,12 +185,12 @@ export class InteractiveSendController {
   private async headerMedia(
     instance: Instance,
     number: string,
-    urls: Array<{ type: OutgoingHeaderMedia['type']; url: string; field: string } | undefined>,
+    fetches: Array<HeaderMediaFetch | undefined>,
   ): Promise<Array<OutgoingHeaderMedia | undefined>> {
-    recipients(() => normalizeRecipient(number));
+    recipientJidOf(number);
     if (instance.state !== 'connected') throw new InstanceNotConnectedError();
     return Promise.all(
-      urls.map((entry) =>
+      fetches.map((entry) =>
         entry
           ? this.media.prepareHeaderMedia(entry.type, entry.url, entry.field)
           : Promise.resolve(undefined),
@@ -392,13 +198,19 @@ export class InteractiveSendController {
     );
   }
 
-  private send(
+  private async send(
     instance: Instance,
     body: SendButtonsDto | SendCarouselDto | SendListDto | SendFormDto | SendPixDto,
+    http: SendHttp,
     content: OutgoingContent,
     sent: string,
-    headers: Send,
   ): Promise<SendMessageResponseDto> {
-    return this.sender.dispatch(instance, body, content, { ...headers, sent });
+    const outcome = await this.sends.send(
+      instance,
+      recipientOf(body),
+      content,
+      sendOptionsOf(body, http),
+    );
+    return respond(http, outcome, sent);
   }
 }

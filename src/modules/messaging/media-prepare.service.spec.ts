@@ -3,13 +3,9 @@ import sharp from 'sharp';
 
 import { HostAllowlist } from '../../common/http/url-guard';
 import type { AllConfig } from '../../config';
-import {
-  MediaConversionError,
-  MediaFetchFailedError,
-  MediaPrepareService,
-  mediaSourceOf,
-  splitDataUrl,
-} from './media-prepare.service';
+import { mediaSourceOf } from './content/media.mapper';
+import { MediaPrepareService, splitDataUrl } from './media-prepare.service';
+import { MediaConversionError, MediaFetchFailedError } from './messaging.errors';
 import { mediaBytesOf, messageTypeOf, withoutMediaBytes } from './outgoing-content';
 
 function service(maxBytes = 1_000_000, allowPrivate = false): MediaPrepareService {
@@ -216,9 +212,9 @@ describe('stored media sends (D14)', () => {
   it('reads back the bytes a send carries, for keeping sent media (D15)', () => {
     const file = { ...media, base64: Buffer.from('voice bytes').toString('base64') };
     expect(mediaBytesOf(file)?.toString()).toBe('voice bytes');
-    expect(
-      mediaBytesOf({ kind: 'status', content: file, statusJidList: [] })?.toString(),
-    ).toBe('voice bytes');
+    expect(mediaBytesOf({ kind: 'status', content: file, statusJidList: [] })?.toString()).toBe(
+      'voice bytes',
+    );
     expect(mediaBytesOf({ kind: 'sticker', base64: 'AAEC', mimeType: 'image/webp' })).toEqual(
       Buffer.from([0, 1, 2]),
     );

@@ -3,51 +3,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { HttpStatus, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { OutgoingHeaderMedia, OutgoingMedia } from '@wharf/whatsapp';
 import sharp from 'sharp';
 
-import { DomainError, ValidationFailedError } from '../../common/errors';
+import { ValidationFailedError } from '../../common/errors';
 import { MediaFetcher, MediaFetchError, tooLarge } from '../../common/http/media-fetcher';
 import { type AllConfig, outboundPolicy } from '../../config';
-
-/** 400 for a media URL Wharf refused or could not download (D12); the URL is never echoed. */
-export class MediaFetchFailedError extends DomainError {
-  static readonly status = HttpStatus.BAD_REQUEST;
-  static readonly code = 'MEDIA_FETCH_FAILED';
-  static readonly literal = 'Failed to fetch media: <reason>';
-  constructor(reason: string) {
-    super(HttpStatus.BAD_REQUEST, MediaFetchFailedError.code, `Failed to fetch media: ${reason}`);
-  }
-}
-
-/** 400 for media that cannot be converted to what WhatsApp needs (voice note, sticker). */
-export class MediaConversionError extends DomainError {
-  static readonly status = HttpStatus.BAD_REQUEST;
-  static readonly code = 'MEDIA_CONVERSION_FAILED';
-  static readonly literal = 'Failed to convert media: <reason>';
-  constructor(reason: string) {
-    super(HttpStatus.BAD_REQUEST, MediaConversionError.code, `Failed to convert media: ${reason}`);
-  }
-}
-
-/** Where the bytes of a send come from: a URL to download, or base64 (optionally a `data:` URL). */
-export type MediaSource = { url: string } | { base64: string; field: string };
-
-/** What the client asked for in `POST /api/message/media` (aliases already resolved, D22). */
-export interface MediaRequest {
-  mediaType: OutgoingMedia['mediaType'];
-  source: MediaSource;
-  caption?: string;
-  mimeType?: string;
-  fileName?: string;
-  /** Audio: voice note (default true). */
-  isVoice?: boolean;
-  /** Audio: seconds given by the client. */
-  duration?: number;
-  waveform?: number[];
-}
+import type { MediaRequest, MediaSource } from './content/media.mapper';
+import { MediaConversionError, MediaFetchFailedError } from './messaging.errors';
 
 /** Bytes with what is known about them before detection. */
 interface LoadedBytes {
@@ -255,38 +220,6 @@ export class MediaPrepareService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.fetcher.close().catch(() => undefined);
   }
-}
-
-/**
- * The source of a media send: `mediaUrl` (a URL is downloaded; a non-URL is taken as base64, as
- * API.md allows) or `mediaBase64`, exactly one; the D22 alias `media` only when neither is set.
- * @throws ValidationFailedError for both or neither
- */
-export function mediaSourceOf(body: {
-  mediaUrl?: string;
-  mediaBase64?: string;
-  media?: string;
-}): MediaSource {
-  if (body.mediaUrl !== undefined && body.mediaBase64 !== undefined)
-    throw invalidBody('mediaUrl', 'send mediaUrl or mediaBase64, not both');
-  const [field, value] =
-    body.mediaUrl !== undefined
-      ? ['mediaUrl', body.mediaUrl]
-      : body.mediaBase64 !== undefined
-        ? ['mediaBase64', body.mediaBase64]
-        : ['media', body.media];
-  if (value === undefined) throw invalidBody('mediaUrl', 'mediaUrl or mediaBase64 is required');
-  if (field !== 'mediaBase64' && isHttpUrl(value)) return { url: value.trim() };
-  return { base64: value, field };
-}
-
-function invalidBody(field: string, detail: string): ValidationFailedError {
-  return new ValidationFailedError(`Invalid request body: ${detail}`, [{ field, message: detail }]);
-}
-
-/** Whether a string is an http(s) URL (D22 `media`: a URL is fetched, anything else is base64). */
-export function isHttpUrl(value: string): boolean {
-  return /^https?:\/\//i.test(value.trim());
 }
 
 /** Splits `data:<mime>;base64,<data>` into its MIME type and data; other input is data only. */

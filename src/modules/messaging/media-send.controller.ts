@@ -1,43 +1,45 @@
 import { EntityManager } from '@mikro-orm/core';
-import { Body, Headers, Post, Res } from '@nestjs/common';
-import {
-  type InboundMedia,
-  normalizeRecipient,
-  type OutgoingContent,
-  type OutgoingMedia,
-  toPhoneJid,
-} from '@wharf/whatsapp';
-import type { FastifyReply } from 'fastify';
+import { Body, Post } from '@nestjs/common';
+import type { InboundMedia, OutgoingMedia } from '@wharf/whatsapp';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import { ValidationFailedError } from '../../common/errors';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { InstanceNotConnectedError } from '../session/session-errors';
 import {
+  mediaRequestOf,
+  statusContent,
+  statusInnerOf,
+  stickerContent,
+  stickerSourceOf,
+} from './content/media.mapper';
+import { recipientJidOf } from './content/recipient.mapper';
+import {
   SendMediaDto,
   SendMediaResponseDto,
   SendStatusDto,
   SendStickerDto,
-  STATUS_FONTS,
 } from './dto/send-media.dto';
 import { Message } from './entities/message.entity';
+import { MediaPrepareService } from './media-prepare.service';
 import {
-  isHttpUrl,
+  InvalidNumberError,
   MediaConversionError,
   MediaFetchFailedError,
-  MediaPrepareService,
-  type MediaSource,
-  mediaSourceOf,
-} from './media-prepare.service';
+  NotImplementedYetError,
+} from './messaging.errors';
+import { SendService } from './send.service';
 import {
   exampleOf,
-  InvalidNumberError,
-  NotImplementedYetError,
-  recipients,
+  recipientOf,
+  respond,
   SEND_ERRORS,
-  SendDispatcher, SendRoutes } from './send-dispatcher';
+  SendHeaders,
+  type SendHttp,
+  sendOptionsOf,
+  SendRoutes,
+} from './send-http';
 
 /** The status pseudo-chat (API.md §3.2 `POST /api/message/status`). */
 export const STATUS_JID = 'status@broadcast';
@@ -58,26 +60,21 @@ const STATUS_ERRORS = MEDIA_ERRORS.filter(
     error.name !== 'NumberRequired',
 );
 
-const invalid = (field: string, detail: string) =>
-  new ValidationFailedError(`Invalid request body: ${detail}`, [{ field, message: detail }]);
-
 /**
  * Media send endpoints of API.md §3.2 — `media`, `sticker` and `status` — on the D14 send path
- * of {@link SendDispatcher}. The media is downloaded (D12) or decoded and converted in the HTTP
+ * of {@link SendService}. The media is downloaded (D12) or decoded and converted in the HTTP
  * request by {@link MediaPrepareService} before anything is stored, so bad input answers 400
  * and changes nothing; the prepared bytes are stored with the row until the send resolves.
  */
 @SendRoutes()
 export class MediaSendController {
   constructor(
-    private readonly sender: SendDispatcher,
+    private readonly sends: SendService,
     private readonly media: MediaPrepareService,
     private readonly em: EntityManager,
   ) {}
 
   @Post('media/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send an image, video, document or audio',
     description:
@@ -94,40 +91,21 @@ export class MediaSendController {
   async sendMedia(
     @InstanceParam() instance: Instance,
     @Body() body: SendMediaDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMediaResponseDto> {
-    for (const field of ['replyPrivate', 'mentionAll'] as const)
-      if (body[field]) throw new NotImplementedYetError(field);
-    const mediaType = body.mediaType ?? body.type ?? body.mediatype;
-    if (!mediaType) throw invalid('mediaType', 'mediaType is required');
-    const source = mediaSourceOf(body);
-    const mentions = recipients(() => body.mention?.map((number) => toPhoneJid(number)));
-    this.assertSendable(instance, body.number);
-    const prepared = await this.media.prepareMedia({
-      mediaType,
-      source,
-      caption: body.message ?? body.caption,
-      mimeType: body.mimeType ?? body.mimetype,
-      fileName: body.fileName,
-      isVoice: body.isVoice,
-      duration: body.duration,
-      waveform: body.waveform,
-    });
-    return this.sender.dispatch(instance, body, prepared, {
-      prefer,
-      idempotencyKey,
-      reply,
+    const { request, mentions } = mediaRequestOf(body);
+    assertSendable(instance, body.number);
+    const prepared = await this.media.prepareMedia(request);
+    const outcome = await this.sends.send(instance, recipientOf(body), prepared, {
+      ...sendOptionsOf(body, http),
       mentions,
-      sent: 'Media message sent successfully',
-      extraData: (row) => mediaData(row, prepared),
     });
+    return respond(http, outcome, 'Media message sent successfully', (row) =>
+      mediaData(row, prepared),
+    );
   }
 
   @Post('sticker/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a sticker',
     description:
@@ -144,41 +122,29 @@ export class MediaSendController {
   async sendSticker(
     @InstanceParam() instance: Instance,
     @Body() body: SendStickerDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMediaResponseDto> {
-    if (body.replyPrivate) throw new NotImplementedYetError('replyPrivate');
-    this.assertSendable(instance, body.number);
-    const source: MediaSource = isHttpUrl(body.imageUrl)
-      ? { url: body.imageUrl.trim() }
-      : { base64: body.imageUrl, field: 'imageUrl' };
+    const source = stickerSourceOf(body);
+    assertSendable(instance, body.number);
     const webp = await this.media.prepareSticker(source);
-    const content: OutgoingContent = {
-      kind: 'sticker',
-      base64: webp.base64,
-      mimeType: 'image/webp',
-    };
-    return this.sender.dispatch(instance, body, content, {
-      prefer,
-      idempotencyKey,
-      reply,
-      sent: 'Sticker sent successfully',
-      extraData: (row) => {
-        const media = row.payload.media as InboundMedia | undefined;
-        return {
-          content: undefined,
-          ...(media?.url ? { mediaUrl: media.url } : {}),
-          mediaMimeType: 'image/webp',
-          mediaSize: media?.size ?? webp.size,
-        };
-      },
+    const outcome = await this.sends.send(
+      instance,
+      recipientOf(body),
+      stickerContent(webp),
+      sendOptionsOf(body, http),
+    );
+    return respond(http, outcome, 'Sticker sent successfully', (row) => {
+      const media = row.payload.media as InboundMedia | undefined;
+      return {
+        content: undefined,
+        ...(media?.url ? { mediaUrl: media.url } : {}),
+        mediaMimeType: 'image/webp',
+        mediaSize: media?.size ?? webp.size,
+      };
     });
   }
 
   @Post('status/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Post a status (story, 24 h)',
     description:
@@ -195,49 +161,22 @@ export class MediaSendController {
   async sendStatus(
     @InstanceParam() instance: Instance,
     @Body() body: SendStatusDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMediaResponseDto> {
-    let inner: { kind: 'text'; text: string } | OutgoingMedia;
-    if (body.type === 'text') {
-      if (!body.message?.trim()) throw invalid('message', 'message is required for a text status');
-    } else if (!body.mediaUrl) {
-      throw invalid('mediaUrl', `mediaUrl is required for ${body.type} statuses`);
-    }
+    const planned = statusInnerOf(body);
     if (instance.state !== 'connected') throw new InstanceNotConnectedError();
-    if (body.type === 'text') {
-      inner = { kind: 'text', text: body.message! };
-    } else {
-      const url = body.mediaUrl!;
-      inner = await this.media.prepareMedia({
-        mediaType: body.type,
-        source: isHttpUrl(url) ? { url: url.trim() } : { base64: url, field: 'mediaUrl' },
-        caption: body.message,
-        mimeType: body.mimeType,
-        fileName: body.fileName,
-        isVoice: body.isVoice,
-        duration: body.duration,
-        waveform: body.waveform,
-      });
-    }
-    const content: OutgoingContent = {
-      kind: 'status',
-      content: inner,
-      statusJidList: await this.statusRecipients(instance),
-      ...(body.type === 'text' && body.backgroundColor
-        ? { backgroundColor: body.backgroundColor }
-        : {}),
-      ...(body.type === 'text' && body.font ? { font: STATUS_FONTS[body.font] } : {}),
-    };
-    return this.sender.dispatch(instance, body, content, {
-      prefer,
-      idempotencyKey,
-      reply,
-      chatJid: STATUS_JID,
-      sent: 'Status posted successfully',
-      extraData: (row) => (inner.kind === 'media' ? mediaData(row, inner) : {}),
-    });
+    const inner: { kind: 'text'; text: string } | OutgoingMedia =
+      planned.kind === 'text' ? planned : await this.media.prepareMedia(planned.request);
+    const content = statusContent(body, inner, await this.statusRecipients(instance));
+    const outcome = await this.sends.send(
+      instance,
+      { jid: STATUS_JID },
+      content,
+      sendOptionsOf(body, http),
+    );
+    return respond(http, outcome, 'Status posted successfully', (row) =>
+      inner.kind === 'media' ? mediaData(row, inner) : {},
+    );
   }
 
   /**
@@ -260,12 +199,12 @@ export class MediaSendController {
     }
     return [...jids];
   }
+}
 
-  /** 400 for a bad `number` and 503 when not connected, before any media is downloaded. */
-  private assertSendable(instance: Instance, number: string): void {
-    recipients(() => normalizeRecipient(number));
-    if (instance.state !== 'connected') throw new InstanceNotConnectedError();
-  }
+/** 400 for a bad `number` and 503 when not connected, before any media is downloaded. */
+function assertSendable(instance: Instance, number: string): void {
+  recipientJidOf(number);
+  if (instance.state !== 'connected') throw new InstanceNotConnectedError();
 }
 
 /** `data` additions of a media answer (API.md §3.2): CDN URL, MIME type, size, duration. */

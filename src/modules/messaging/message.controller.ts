@@ -1,28 +1,35 @@
-import { Body, Headers, Post, Res } from '@nestjs/common';
-import { type OutgoingContent, toPhoneJid } from '@wharf/whatsapp';
-import type { FastifyReply } from 'fastify';
+import { Body, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import { ValidationFailedError } from '../../common/errors';
+import { InstanceParam } from '../../common/auth/auth.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
+import { locationContent, pollContent, textContent } from './content/message.mapper';
+import { mentionJidsOf } from './content/recipient.mapper';
 import { SendLocationDto, SendPollDto } from './dto/send-more.dto';
 import { SendMessageResponseDto, SendTextDto } from './dto/send-text.dto';
-import { exampleOf, recipients, SEND_ERRORS, SendDispatcher, SendRoutes } from './send-dispatcher';
+import { SendService } from './send.service';
+import {
+  exampleOf,
+  recipientOf,
+  respond,
+  SEND_ERRORS,
+  SendHeaders,
+  type SendHttp,
+  sendOptionsOf,
+  SendRoutes,
+} from './send-http';
 
 /**
  * Send endpoints of API.md §3.2 on the D14 send path: each answers 200 `sent` after the engine
  * accepted the message, or 202 `queued` with `Prefer: respond-async`; `Idempotency-Key` makes a
- * retry safe. Text, location and poll so far; the other types follow.
+ * retry safe. Text, location and poll.
  */
 @SendRoutes()
 export class MessageController {
-  constructor(private readonly sender: SendDispatcher) {}
+  constructor(private readonly sends: SendService) {}
 
   @Post('text/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send text',
     description:
@@ -34,26 +41,19 @@ export class MessageController {
   async text(
     @InstanceParam() instance: Instance,
     @Body() body: SendTextDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const mentions = recipients(() => body.mention?.map((number) => toPhoneJid(number)));
-    const content: OutgoingContent = { kind: 'text', text: body.message ?? body.text ?? '' };
-    return this.sender.dispatch(instance, body, content, {
-      prefer,
-      idempotencyKey,
-      reply,
+    const mentions = mentionJidsOf(body.mention);
+    const outcome = await this.sends.send(instance, recipientOf(body), textContent(body), {
+      ...sendOptionsOf(body, http),
       mentions,
       mentionAll: body.mentionAll === true,
       linkPreview: body.linkPreview === true,
-      sent: 'Text message sent successfully',
     });
+    return respond(http, outcome, 'Text message sent successfully');
   }
 
   @Post('location/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a location card',
     type: SendMessageResponseDto,
@@ -67,33 +67,18 @@ export class MessageController {
   async location(
     @InstanceParam() instance: Instance,
     @Body() body: SendLocationDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    if (body.latitude === 0 && body.longitude === 0) {
-      throw new ValidationFailedError('Invalid request body: latitude and longitude are required', [
-        { field: 'latitude', message: 'latitude and longitude are required' },
-      ]);
-    }
-    const content: OutgoingContent = {
-      kind: 'location',
-      latitude: body.latitude,
-      longitude: body.longitude,
-      name: body.name,
-      address: body.address,
-    };
-    return this.sender.dispatch(instance, body, content, {
-      prefer,
-      idempotencyKey,
-      reply,
-      sent: 'Location sent successfully',
-    });
+    const outcome = await this.sends.send(
+      instance,
+      recipientOf(body),
+      locationContent(body),
+      sendOptionsOf(body, http),
+    );
+    return respond(http, outcome, 'Location sent successfully');
   }
 
   @Post('poll/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Send a poll',
     description:
@@ -110,22 +95,14 @@ export class MessageController {
   async poll(
     @InstanceParam() instance: Instance,
     @Body() body: SendPollDto,
-    @Headers('prefer') prefer: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @SendHeaders() http: SendHttp,
   ): Promise<SendMessageResponseDto> {
-    const selectableCount = Math.min(Math.max(body.maxAnswer ?? 1, 1), body.options.length);
-    const content: OutgoingContent = {
-      kind: 'poll',
-      name: body.question,
-      options: body.options,
-      selectableCount,
-    };
-    return this.sender.dispatch(instance, body, content, {
-      prefer,
-      idempotencyKey,
-      reply,
-      sent: 'Poll sent successfully',
-    });
+    const outcome = await this.sends.send(
+      instance,
+      recipientOf(body),
+      pollContent(body),
+      sendOptionsOf(body, http),
+    );
+    return respond(http, outcome, 'Poll sent successfully');
   }
 }

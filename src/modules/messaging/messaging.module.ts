@@ -13,12 +13,17 @@ import { MediaSendController } from './media-send.controller';
 import { MessageController } from './message.controller';
 import { MessageIngestionService } from './message-ingestion.service';
 import { MessageStatusLock } from './message-status.lock';
+import { OutboundProcessor } from './outbound.processor';
 import { OutboundQueue } from './outbound.queue';
 import { RecipientResolver } from './recipient-resolver.service';
-import { SendDispatcher } from './send-dispatcher';
-import { SendPipelineService } from './send-pipeline.service';
+import { SendService } from './send.service';
+import { SendOutcomeWaiter } from './send-outcome.waiter';
 
-/** The message store, inbound ingestion, the send routes and the send pipeline (issue 4, D14). */
+/**
+ * The message store, inbound ingestion, the send routes and the send path (issue 4, D14):
+ * {@link SendService} accepts a send (any caller: HTTP routes, later MCP and Chatwoot) and
+ * {@link OutboundProcessor} delivers it on the session owner. Exported: `SendService`.
+ */
 @Module({
   imports: [SessionModule, SettingsModule, MediaModule],
   controllers: [
@@ -31,13 +36,15 @@ import { SendPipelineService } from './send-pipeline.service';
     MessageIngestionService,
     MessageStatusLock,
     OutboundQueue,
-    SendPipelineService,
-    SendDispatcher,
+    SendService,
+    SendOutcomeWaiter,
+    OutboundProcessor,
     RecipientResolver,
     LinkPreviewService,
     GuardedHttpClient,
     HeaderMediaService,
     MediaPrepareService,
   ],
+  exports: [SendService],
 })
 export class MessagingModule {}

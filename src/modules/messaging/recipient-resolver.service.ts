@@ -1,23 +1,17 @@
 import { EntityManager } from '@mikro-orm/core';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { isGroupJid, isPhoneJid, phoneNumberOf, toUserJid } from '@wharf/whatsapp';
 import type Redis from 'ioredis';
 
-import { fixedError, ValidationFailedError } from '../../common/errors';
+import { ValidationFailedError } from '../../common/errors';
 import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import { SessionProvider } from '../session/session.provider';
 import { brazilianVariant } from './brazil-number';
 import { Message } from './entities/message.entity';
-
-/** 400 for a number WhatsApp has no account for, in neither 9th-digit variant (API.md §3.2, D13). */
-export class NumberNotOnWhatsAppError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'NUMBER_NOT_ON_WHATSAPP',
-  'Number is not on WhatsApp',
-) {}
+import { NumberNotOnWhatsAppError } from './messaging.errors';
 
 /** How long an answer of WhatsApp about a number is reused, seconds (D13 "cache the answer"). */
 export const LOOKUP_TTL_SECONDS = { exists: 24 * 3600, missing: 10 * 60 } as const;
