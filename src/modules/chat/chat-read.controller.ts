@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InvalidJidError, normalizeRecipient } from '@wharf/whatsapp';
+import { InvalidJidError, normalizeRecipient, withBrazilianVariant } from '@wharf/whatsapp';
 
 import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
 import { fixedError, ValidationFailedError } from '../../common/errors';
@@ -51,17 +51,6 @@ const BASE64_MEDIA_TYPE: Record<string, string> = {
   sticker: 'sticker',
 };
 
-/**
- * The chat's phone JID and its Brazilian 9th-digit twin (D13: WhatsApp may know either), or the
- * JID as given for LIDs and groups.
- */
-function chatForms(jid: string): string[] {
-  const match = /^55(\d{2})(9?)(\d{8})@s\.whatsapp\.net$/.exec(jid);
-  if (!match) return [jid];
-  const [, area, nine, rest] = match;
-  return [jid, `55${area}${nine ? '' : '9'}${rest}@s.whatsapp.net`];
-}
-
 /** Store-backed chat reads of API.md §3.3: chat/base64, chat/poll, chat/history. */
 @ApiTags('Chat')
 @Controller('api/chat')
@@ -101,7 +90,8 @@ export class ChatReadController {
       message: 'Base64 retrieved successfully',
       message_id: query.messageId,
       mime_type: stored.media.mimetype ?? 'application/octet-stream',
-      media_type: BASE64_MEDIA_TYPE[stored.type] ?? BASE64_MEDIA_TYPE[stored.media.type] ?? 'document',
+      media_type:
+        BASE64_MEDIA_TYPE[stored.type] ?? BASE64_MEDIA_TYPE[stored.media.type] ?? 'document',
       base64: stored.bytes.toString('base64'),
     };
   }
@@ -202,7 +192,7 @@ export class ChatReadController {
     const count = body.count ?? 50;
     const { messages, hasMore } = await this.reads.history(
       instance,
-      chatForms(chatJid),
+      withBrazilianVariant(chatJid),
       count,
       from,
       to,

@@ -1,7 +1,13 @@
 import { EntityManager } from '@mikro-orm/core';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { isGroupJid, isPhoneJid, phoneNumberOf, toUserJid } from '@wharf/whatsapp';
+import {
+  brazilianVariant,
+  isGroupJid,
+  isPhoneJid,
+  phoneNumberOf,
+  toUserJid,
+} from '@wharf/whatsapp';
 import type Redis from 'ioredis';
 
 import { fixedError, ValidationFailedError } from '../../common/errors';
@@ -9,7 +15,6 @@ import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import { SessionProvider } from '../session/session.provider';
-import { brazilianVariant } from './brazil-number';
 import { Message } from './entities/message.entity';
 
 /** 400 for a number WhatsApp has no account for, in neither 9th-digit variant (API.md §3.2, D13). */
