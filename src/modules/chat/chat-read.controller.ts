@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpStatus, Post, Query } from '@nestjs/common';
 import { InvalidJidError, normalizeRecipient, withBrazilianVariant } from '@wharf/whatsapp';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { fixedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
@@ -52,8 +52,7 @@ const BASE64_MEDIA_TYPE: Record<string, string> = {
 };
 
 /** Store-backed chat reads of API.md §3.3: chat/base64, chat/poll, chat/history. */
-@ApiTags('Chat')
-@Controller('api/chat')
+@InstanceController('api/chat', { tag: 'Chat' })
 export class ChatReadController {
   constructor(
     private readonly reads: ChatReadService,
@@ -61,8 +60,6 @@ export class ChatReadController {
   ) {}
 
   @Get('base64/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Media as base64',
     description:
@@ -97,8 +94,6 @@ export class ChatReadController {
   }
 
   @Get('poll/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Poll votes',
     description:
@@ -143,8 +138,6 @@ export class ChatReadController {
   }
 
   @Post('history/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Chat history',
     description:

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
@@ -18,14 +18,11 @@ const EXAMPLE_S3 = {
   pathPrefix: 'media/',
 };
 
-@ApiTags('Instance')
-@Controller('api/instance')
+@InstanceController('api/instance', { tag: 'Instance' })
 export class S3ConfigController {
   constructor(private readonly s3: S3ConfigService) {}
 
   @Get('getS3/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Read the S3 media storage config',
     description:
@@ -39,8 +36,6 @@ export class S3ConfigController {
   }
 
   @Post('s3/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Set or disable S3 media storage',
     description:
