@@ -24,7 +24,7 @@ import { REDACTED_PATHS } from '../../common/http/logger.options';
 import { MetricsRegistry } from '../../common/metrics/metrics.registry';
 import type { AllConfig } from '../../config';
 import { WHARF_VERSION } from '../../version';
-import type { CallUpdateData, InstanceStateData } from '../events/event-envelope';
+import type { InstanceStateData } from '../events/event-envelope';
 import { EventsService } from '../events/events.service';
 import { Instance, type InstanceState } from '../instance/entities/instance.entity';
 import { ProxyService } from '../proxy/proxy.service';
@@ -743,7 +743,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
 
   private async onCall(managed: ManagedSession, call: CallEvent): Promise<void> {
     const publish = (action: string) =>
-      this.events.publish<CallUpdateData>(
+      this.events.publish(
         { id: managed.instanceId, name: managed.name },
         'call.update',
         {
