@@ -1,14 +1,22 @@
-import { Body, Get, HttpStatus, Post, Query } from '@nestjs/common';
+import { Body, Get, Post, Query } from '@nestjs/common';
 import { InvalidJidError, normalizeRecipient, withBrazilianVariant } from '@wharf/whatsapp';
 
 import { InstanceParam } from '../../common/auth/auth.decorator';
 import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { fixedError, ValidationFailedError } from '../../common/errors';
+import { ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
-import { MediaNotFoundError, MediaStoreService } from '../media/media-store.service';
-import { ChatReadService, NotAPollError } from './chat-read.service';
+import { MediaNotFoundError } from '../media/media.errors';
+import { MediaStoreService } from '../media/media-store.service';
+import {
+  InvalidFromDateError,
+  InvalidToDateError,
+  MessageIdQueryRequiredError,
+  MessageNotFoundError,
+  NotAPollError,
+} from './chat.errors';
+import { ChatReadService } from './chat-read.service';
 import {
   ChatHistoryDto,
   ChatHistoryResponseDto,
@@ -16,18 +24,6 @@ import {
   PollVotesResponseDto,
 } from './dto/chat-read.dto';
 import { MessageIdQueryDto } from './dto/message-lookup.dto';
-import { MessageIdQueryRequiredError, MessageNotFoundError } from './message-store.service';
-
-export class InvalidFromDateError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'INVALID_DATE',
-  "invalid 'from' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')",
-) {}
-export class InvalidToDateError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'INVALID_DATE',
-  "invalid 'to' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')",
-) {}
 
 /** ISO 8601 date or date-time (zone optional); anything `Date` would guess at is refused. */
 const ISO_8601 =

@@ -6,17 +6,17 @@ import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import {
-  GetMessageResponseDto,
-  MessageIdQueryDto,
-  MessageStatusResponseDto,
-} from './dto/message-lookup.dto';
-import {
   MessageIdQueryRequiredError,
   MessageIdRequiredError,
   MessageNotFoundError,
   MessageOfOtherInstanceError,
-  MessageStoreService,
-} from './message-store.service';
+} from './chat.errors';
+import {
+  GetMessageResponseDto,
+  MessageIdQueryDto,
+  MessageStatusResponseDto,
+} from './dto/message-lookup.dto';
+import { MessageStoreService } from './message-store.service';
 
 /** Message-store reads of API.md §3.3. */
 @InstanceController('api/chat', { tag: 'Chat' })

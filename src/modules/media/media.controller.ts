@@ -9,8 +9,9 @@ import { InstanceController } from '../../common/auth/instance-controller.decora
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { InstanceNotConnectedError } from '../session/session-errors';
-import { contentDisposition, parseRange, RangeNotSatisfiableError } from './media-files';
-import { MediaNotFoundError, MediaStoreService } from './media-store.service';
+import { MediaNotFoundError, RangeNotSatisfiableError } from './media.errors';
+import { contentDisposition, parseRange } from './media-files';
+import { MediaStoreService } from './media-store.service';
 
 /** `GET /api/media/:instance/:messageId` (D15): the decrypted media of a message. */
 @InstanceController('api/media', { tag: 'Media' })

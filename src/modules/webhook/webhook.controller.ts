@@ -18,9 +18,9 @@ import {
   WebhookListResponseDto,
   WebhookResponseDto,
 } from './dto/webhook.dto';
+import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook.errors';
 import { WebhookService } from './webhook.service';
 import { WebhookDeliveryService } from './webhook-delivery.service';
-import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook-errors';
 
 const EXAMPLE_WEBHOOK = {
   label: 'crm',

@@ -7,7 +7,8 @@ import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { SetWebsocketDto, WebsocketConfigResponseDto } from './dto/websocket-config.dto';
-import { WebsocketConfigService, WebsocketNotConfiguredError } from './websocket-config.service';
+import { WebsocketNotConfiguredError } from './websocket.errors';
+import { WebsocketConfigService } from './websocket-config.service';
 
 const EXAMPLE = { enabled: true, events: ['message.exchange'], mediaBase64: false };
 
