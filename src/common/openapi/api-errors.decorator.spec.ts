@@ -2,8 +2,9 @@ import 'reflect-metadata';
 
 import { InstanceNotFoundError, InstanceNotOwnedError, RouteNotFoundError } from '../errors';
 import { ApiErrors } from './api-errors.decorator';
+import { SWAGGER_METADATA } from './swagger-metadata';
 
-const API_RESPONSE = 'swagger/apiResponse';
+const { API_RESPONSE } = SWAGGER_METADATA;
 
 describe('ApiErrors (D18)', () => {
   it('lists each code of a status once when several @ApiErrors stack on a route', () => {

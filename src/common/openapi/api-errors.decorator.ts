@@ -3,10 +3,10 @@ import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 
 import type { DocumentedError } from '../errors/domain-error';
 import { ErrorEnvelopeDto } from './error-envelope.dto';
+import { SWAGGER_METADATA } from './swagger-metadata';
 
 const ROUTE_ERRORS = Symbol('wharf:route-errors');
-/** `@nestjs/swagger`'s metadata key of `@ApiResponse` (its `DECORATORS` constant is not exported). */
-const API_RESPONSE = 'swagger/apiResponse';
+const { API_RESPONSE } = SWAGGER_METADATA;
 
 type Target = object & { [ROUTE_ERRORS]?: DocumentedError[] };
 

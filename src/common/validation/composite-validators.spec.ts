@@ -18,6 +18,7 @@ import {
   validateSync,
 } from 'class-validator';
 
+import { SWAGGER_METADATA } from '../openapi/swagger-metadata';
 import {
   ValidateBoolean,
   ValidateEnum,
@@ -29,15 +30,7 @@ import {
 import { toValidationError } from './validation.pipe';
 import { Optional, Trim } from './validators';
 
-/** `@nestjs/swagger`'s metadata keys (its `DECORATORS` constant is not exported). */
-const DECORATORS = {
-  API_PARAMETERS: 'swagger/apiParameters',
-  API_RESPONSE: 'swagger/apiResponse',
-  API_SECURITY: 'swagger/apiSecurity',
-  API_EXTRA_MODELS: 'swagger/apiExtraModels',
-  API_TAGS: 'swagger/apiUseTags',
-  API_MODEL_PROPERTIES: 'swagger/apiModelProperties',
-} as const;
+const DECORATORS = SWAGGER_METADATA;
 
 class ItemDto {
   @IsString()
