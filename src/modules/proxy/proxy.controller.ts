@@ -7,15 +7,8 @@ import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { ProxyResponseDto, SetProxyDto } from './dto/proxy.dto';
+import { EXAMPLE_PROXY } from './dto/proxy.examples';
 import { ProxyService } from './proxy.service';
-
-const EXAMPLE_PROXY = {
-  enabled: true,
-  host: '10.0.0.5',
-  port: '1080',
-  protocol: 'socks5',
-  username: 'user',
-};
 
 @InstanceController('api/instance', { tag: 'Instance' })
 export class ProxyController {

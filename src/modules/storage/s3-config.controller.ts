@@ -7,16 +7,8 @@ import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { GetS3ResponseDto, SetS3Dto, SetS3ResponseDto } from './dto/s3.dto';
+import { EXAMPLE_S3 } from './dto/s3.examples';
 import { S3ConfigService } from './s3-config.service';
-
-const EXAMPLE_S3 = {
-  enabled: true,
-  region: 'us-east-1',
-  bucket: 'wharf-media',
-  accessKey: 'AKIAIOSFODNN7EXAMPLE',
-  endpoint: 'https://minio.example.com',
-  pathPrefix: 'media/',
-};
 
 @InstanceController('api/instance', { tag: 'Instance' })
 export class S3ConfigController {

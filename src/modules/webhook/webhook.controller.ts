@@ -18,42 +18,10 @@ import {
   WebhookListResponseDto,
   WebhookResponseDto,
 } from './dto/webhook.dto';
+import { EXAMPLE_DELIVERY, EXAMPLE_WEBHOOK } from './dto/webhook.examples';
 import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook.errors';
 import { WebhookService } from './webhook.service';
 import { WebhookDeliveryService } from './webhook-delivery.service';
-
-const EXAMPLE_WEBHOOK = {
-  label: 'crm',
-  enabled: true,
-  url: 'https://app.example.com/wh',
-  authorization: 'Bearer svc-token-xyz',
-  byEvents: false,
-  events: ['message.exchange', 'message.status'],
-  mediaBase64: false,
-  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-};
-const EXAMPLE_DELIVERY = {
-  id: '01966f3a-9c00-7d4e-9f10-3a5b7c9d1e2f',
-  eventId: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f',
-  event: 'message.exchange',
-  label: 'crm',
-  status: 'failed',
-  attempts: 1,
-  lastStatusCode: 503,
-  lastError: 'HTTP 503',
-  nextAttemptAt: '2026-04-28T10:30:05.000Z',
-  deliveredAt: null,
-  createdAt: '2026-04-28T10:30:00.000Z',
-  history: [
-    {
-      at: '2026-04-28T10:30:00.000Z',
-      statusCode: 503,
-      durationMs: 42,
-      error: 'HTTP 503',
-      nextAttemptAt: '2026-04-28T10:30:05.000Z',
-    },
-  ],
-};
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
