@@ -14,6 +14,7 @@ import { CryptoModule } from './common/crypto/crypto.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { loggerOptions } from './common/http/logger.options';
 import { MetricsModule } from './common/metrics/metrics.module';
+import { queueOptions } from './common/queue/create-queue';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { REDIS, RedisModule } from './common/redis/redis.module';
 import { WharfValidationPipe } from './common/validation/validation.pipe';
@@ -47,10 +48,7 @@ import { WebhookModule } from './modules/webhook/webhook.module';
     }),
     BullModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfig, true>) => ({
-        url: config.get('redis.url', { infer: true }),
-        prefix: `${config.get('redis.keyPrefix', { infer: true })}bull`,
-      }),
+      useFactory: (config: ConfigService<AllConfig, true>) => queueOptions(config),
     }),
     CryptoModule,
     AuthModule,

@@ -170,3 +170,39 @@ function stripAgent(user: string): string {
   const underscore = user.indexOf('_');
   return underscore === -1 ? user : user.slice(0, underscore);
 }
+
+/**
+ * Brazilian mobile numbers (D13, API.md §1.7): `55`, a two-digit area code (digits 1–9), then a
+ * 9-digit mobile number that starts with the 9th digit `9` followed by the old 8-digit number
+ * (mobile ranges start with 6–9). WhatsApp accounts created before the 9th digit (2012) may
+ * still be registered under the 8-digit form. Landlines (8 digits starting with 2–5) never had
+ * a 9, so they have no variant, and dropping the 9 from `9` + 2–5… would name a landline.
+ */
+const BRAZIL_MOBILE_WITH_NINE = /^55([1-9]{2})9([6-9]\d{7})$/;
+const BRAZIL_MOBILE_WITHOUT_NINE = /^55([1-9]{2})([6-9]\d{7})$/;
+
+/**
+ * The other 9th-digit form of a Brazilian mobile number (digits, country code first), or null
+ * when it has none (D13): `5511987654321` ↔ `551187654321`. Landlines (`551132654321`),
+ * numbers of other countries and malformed numbers have no variant. The one rule of the
+ * project (issue 12 §6): sending (recipient resolution) and chat reads both use it.
+ */
+export function brazilianVariant(number: string): string | null {
+  const withNine = BRAZIL_MOBILE_WITH_NINE.exec(number);
+  if (withNine) return `55${withNine[1]}${withNine[2]}`;
+  const withoutNine = BRAZIL_MOBILE_WITHOUT_NINE.exec(number);
+  if (withoutNine) return `55${withoutNine[1]}9${withoutNine[2]}`;
+  return null;
+}
+
+/**
+ * A JID and the JID of its Brazilian 9th-digit variant (D13: WhatsApp may know either form),
+ * or just the JID when it has none (not a phone-number JID, a device JID, a landline, not
+ * Brazilian). `jid` is expected in canonical form ({@link normalizeRecipient}).
+ */
+export function withBrazilianVariant(jid: string): string[] {
+  const parsed = parseJid(jid);
+  if (!parsed || parsed.server !== PHONE_SERVER || parsed.device !== null) return [jid];
+  const variant = brazilianVariant(parsed.user);
+  return variant ? [jid, `${variant}@${PHONE_SERVER}`] : [jid];
+}

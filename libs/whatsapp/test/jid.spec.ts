@@ -1,4 +1,5 @@
 import {
+  brazilianVariant,
   InvalidJidError,
   isGroupJid,
   isLidJid,
@@ -12,6 +13,7 @@ import {
   phoneNumberOf,
   toPhoneJid,
   toUserJid,
+  withBrazilianVariant,
 } from '@wharf/whatsapp';
 
 describe('JID helpers (D13)', () => {
@@ -123,5 +125,52 @@ describe('JID helpers (D13)', () => {
     expect(toUserJid('123456789012345:4@lid')).toBe('123456789012345@lid');
     expect(toUserJid('5511999999999@c.us')).toBe('5511999999999@s.whatsapp.net');
     expect(() => toUserJid('nope')).toThrow(InvalidJidError);
+  });
+
+  describe('the Brazilian 9th digit (D13)', () => {
+    it.each([
+      // a mobile with the 9th digit ↔ the 8-digit form of accounts created before 2012
+      ['5511987654321', '551187654321'],
+      ['551187654321', '5511987654321'],
+      ['552199998888', '5521999998888'],
+      ['5521999998888', '552199998888'],
+      ['558566554433', '5585966554433'],
+      // landlines (8 digits starting with 2–5) never get a 9
+      ['551132654321', null],
+      ['552122223333', null],
+      ['554155554444', null],
+      // a 9 in front of a landline range is not a mobile: dropping it would name a landline
+      ['5511932654321', null],
+      ['5511900000009', null],
+      // not Brazilian, wrong length, area codes with a 0
+      ['14155550123', null],
+      ['4915112345678', null],
+      ['5511912345', null],
+      ['55119876543210', null],
+      ['550187654321', null],
+      ['5510987654321', null],
+    ])('%s → %s', (number, variant) => {
+      expect(brazilianVariant(number)).toBe(variant);
+    });
+
+    it('gives a phone JID with its variant, other JIDs alone', () => {
+      expect(withBrazilianVariant('5511987654321@s.whatsapp.net')).toEqual([
+        '5511987654321@s.whatsapp.net',
+        '551187654321@s.whatsapp.net',
+      ]);
+      expect(withBrazilianVariant('551187654321@s.whatsapp.net')).toEqual([
+        '551187654321@s.whatsapp.net',
+        '5511987654321@s.whatsapp.net',
+      ]);
+      for (const jid of [
+        '551132654321@s.whatsapp.net',
+        '14155550123@s.whatsapp.net',
+        '5511987654321@lid',
+        '551187654321@g.us',
+        '5511987654321:3@s.whatsapp.net',
+      ]) {
+        expect(withBrazilianVariant(jid)).toEqual([jid]);
+      }
+    });
   });
 });

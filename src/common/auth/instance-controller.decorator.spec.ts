@@ -6,18 +6,11 @@ import { ApiTags } from '@nestjs/swagger';
 
 import { RouteNotFoundError } from '../errors';
 import { ApiErrors } from '../openapi/api-errors.decorator';
+import { SWAGGER_METADATA } from '../openapi/swagger-metadata';
 import { Auth, AUTH_KINDS, INSTANCE_PARAM, OwnsInstance, Public } from './auth.decorator';
 import { InstanceController } from './instance-controller.decorator';
 
-/** `@nestjs/swagger`'s metadata keys (its `DECORATORS` constant is not exported). */
-const DECORATORS = {
-  API_PARAMETERS: 'swagger/apiParameters',
-  API_RESPONSE: 'swagger/apiResponse',
-  API_SECURITY: 'swagger/apiSecurity',
-  API_EXTRA_MODELS: 'swagger/apiExtraModels',
-  API_TAGS: 'swagger/apiUseTags',
-  API_MODEL_PROPERTIES: 'swagger/apiModelProperties',
-} as const;
+const DECORATORS = SWAGGER_METADATA;
 
 /** Every metadata key the guard and the OpenAPI scanner read from a handler. */
 const HANDLER_KEYS = [

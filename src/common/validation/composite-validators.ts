@@ -24,8 +24,9 @@ import { Optional, Trim } from './validators';
  * decorator per field kind instead of four stacked class-validator, class-transformer and OpenAPI
  * decorators. Each one is exactly the stack it replaces, so validation messages and their order
  * (the first detail becomes `Invalid request body: …`, D2) do not change. The Swagger CLI plugin
- * already documents the TypeScript type and `required` (from `?`); these add what it cannot infer
- * (enum names, `nullable`).
+ * documents the TypeScript type and `required` (from `?`), and reads the limits of class-validator
+ * decorators written in the DTO file — not those inside a composite — so each composite documents
+ * its own limits (`maxLength`, `minimum`, `maximum`, `enum`, `nullable`).
  */
 
 /** Presence options shared by every composite validator. */
@@ -82,6 +83,7 @@ export function ValidateString(options: ValidateStringOptions): PropertyDecorato
     decorators.push(IsNotEmpty({ ...each, ...(message ? { message } : {}) }));
   }
   decorators.push(MaxLength(options.maxLength, each));
+  if (!options.each) decorators.push(ApiProperty({ maxLength: options.maxLength }));
   return stacked(...decorators);
 }
 
@@ -98,6 +100,12 @@ export function ValidateInt(options: ValidateIntOptions = {}): PropertyDecorator
   const decorators = [...presence(options), IsInt()];
   if (options.min !== undefined) decorators.push(Min(options.min));
   if (options.max !== undefined) decorators.push(Max(options.max));
+  decorators.push(
+    ApiProperty({
+      ...(options.min !== undefined ? { minimum: options.min } : {}),
+      ...(options.max !== undefined ? { maximum: options.max } : {}),
+    }),
+  );
   return stacked(...decorators);
 }
 

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CallEvent } from '@wharf/whatsapp';
 
-import type { CallUpdateData } from '../events/event-envelope';
 import { EventsService } from '../events/events.service';
 import { SessionProvider } from '../session/session.provider';
 import type { SessionInstance } from '../session/session-events';
@@ -28,7 +27,7 @@ export class CallRejectionService {
   /** Publishes the call update and applies autoRejectCalls. @throws what publishing or the reject throws */
   async handle(instance: SessionInstance, call: CallEvent): Promise<void> {
     const publish = (action: string) =>
-      this.events.publish<CallUpdateData>(instance, 'call.update', {
+      this.events.publish(instance, 'call.update', {
         callId: call.id,
         action,
         from: call.callerPn ?? call.from,

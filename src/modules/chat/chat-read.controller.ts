@@ -1,14 +1,22 @@
-import { Body, Controller, Get, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { InvalidJidError, normalizeRecipient } from '@wharf/whatsapp';
+import { Body, Get, Post, Query } from '@nestjs/common';
+import { InvalidJidError, normalizeRecipient, withBrazilianVariant } from '@wharf/whatsapp';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
-import { fixedError, ValidationFailedError } from '../../common/errors';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
+import { ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
-import { MediaNotFoundError, MediaStoreService } from '../media/media-store.service';
-import { ChatReadService, NotAPollError } from './chat-read.service';
+import { MediaNotFoundError } from '../media/media.errors';
+import { MediaStoreService } from '../media/media-store.service';
+import {
+  InvalidFromDateError,
+  InvalidToDateError,
+  MessageIdQueryRequiredError,
+  MessageNotFoundError,
+  NotAPollError,
+} from './chat.errors';
+import { ChatReadService } from './chat-read.service';
 import {
   ChatHistoryDto,
   ChatHistoryResponseDto,
@@ -16,18 +24,6 @@ import {
   PollVotesResponseDto,
 } from './dto/chat-read.dto';
 import { MessageIdQueryDto } from './dto/message-lookup.dto';
-import { MessageIdQueryRequiredError, MessageNotFoundError } from './message-store.service';
-
-export class InvalidFromDateError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'INVALID_DATE',
-  "invalid 'from' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')",
-) {}
-export class InvalidToDateError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'INVALID_DATE',
-  "invalid 'to' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')",
-) {}
 
 /** ISO 8601 date or date-time (zone optional); anything `Date` would guess at is refused. */
 const ISO_8601 =
@@ -51,20 +47,8 @@ const BASE64_MEDIA_TYPE: Record<string, string> = {
   sticker: 'sticker',
 };
 
-/**
- * The chat's phone JID and its Brazilian 9th-digit twin (D13: WhatsApp may know either), or the
- * JID as given for LIDs and groups.
- */
-function chatForms(jid: string): string[] {
-  const match = /^55(\d{2})(9?)(\d{8})@s\.whatsapp\.net$/.exec(jid);
-  if (!match) return [jid];
-  const [, area, nine, rest] = match;
-  return [jid, `55${area}${nine ? '' : '9'}${rest}@s.whatsapp.net`];
-}
-
 /** Store-backed chat reads of API.md §3.3: chat/base64, chat/poll, chat/history. */
-@ApiTags('Chat')
-@Controller('api/chat')
+@InstanceController('api/chat', { tag: 'Chat' })
 export class ChatReadController {
   constructor(
     private readonly reads: ChatReadService,
@@ -72,8 +56,6 @@ export class ChatReadController {
   ) {}
 
   @Get('base64/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Media as base64',
     description:
@@ -101,14 +83,13 @@ export class ChatReadController {
       message: 'Base64 retrieved successfully',
       message_id: query.messageId,
       mime_type: stored.media.mimetype ?? 'application/octet-stream',
-      media_type: BASE64_MEDIA_TYPE[stored.type] ?? BASE64_MEDIA_TYPE[stored.media.type] ?? 'document',
+      media_type:
+        BASE64_MEDIA_TYPE[stored.type] ?? BASE64_MEDIA_TYPE[stored.media.type] ?? 'document',
       base64: stored.bytes.toString('base64'),
     };
   }
 
   @Get('poll/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Poll votes',
     description:
@@ -153,8 +134,6 @@ export class ChatReadController {
   }
 
   @Post('history/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Chat history',
     description:
@@ -202,7 +181,7 @@ export class ChatReadController {
     const count = body.count ?? 50;
     const { messages, hasMore } = await this.reads.history(
       instance,
-      chatForms(chatJid),
+      withBrazilianVariant(chatJid),
       count,
       from,
       to,

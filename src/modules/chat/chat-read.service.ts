@@ -1,18 +1,12 @@
 import { EntityManager } from '@mikro-orm/core';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { decryptPollVote } from '@wharf/whatsapp';
 
-import { fixedError } from '../../common/errors';
 import type { Instance } from '../instance/entities/instance.entity';
 import { Message } from '../messaging/entities/message.entity';
 import { SessionProvider } from '../session/session.provider';
-import { MessageNotFoundError, MessageStoreService } from './message-store.service';
-
-export class NotAPollError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'NOT_A_POLL',
-  'Message is not a poll',
-) {}
+import { MessageNotFoundError, NotAPollError } from './chat.errors';
+import { MessageStoreService } from './message-store.service';
 
 /** One current vote of one voter (API.md `GET /api/chat/poll` `voteDetails`). */
 export interface PollVoteDetail {
@@ -86,7 +80,11 @@ export class ChatReadService {
     const votes = await em.find(
       Message,
       // Votes follow their poll; a day of margin for clock differences between devices.
-      { instance, type: 'poll_update', timestamp: { $gte: new Date(poll.timestamp.getTime() - 86_400_000) } },
+      {
+        instance,
+        type: 'poll_update',
+        timestamp: { $gte: new Date(poll.timestamp.getTime() - 86_400_000) },
+      },
       { populate: ['raw'], orderBy: { timestamp: 'asc', createdAt: 'asc' } },
     );
     const latest = new Map<string, { row: Message; vote: StoredPollUpdate }>();
@@ -195,8 +193,7 @@ function pollDefinition(row: Message): { name: string; options: string[] } | nul
   const creation = (inner?.pollCreationMessageV3 ??
     inner?.pollCreationMessageV2 ??
     inner?.pollCreationMessage) as
-    | { name?: string; options?: Array<{ optionName?: string }> }
-    | undefined;
+    { name?: string; options?: Array<{ optionName?: string }> } | undefined;
   if (!creation) return null;
   return {
     name: creation.name ?? '',

@@ -1,32 +1,29 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Get, Query } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
-import {
-  GetMessageResponseDto,
-  MessageIdQueryDto,
-  MessageStatusResponseDto,
-} from './dto/message-lookup.dto';
 import {
   MessageIdQueryRequiredError,
   MessageIdRequiredError,
   MessageNotFoundError,
   MessageOfOtherInstanceError,
-  MessageStoreService,
-} from './message-store.service';
+} from './chat.errors';
+import {
+  GetMessageResponseDto,
+  MessageIdQueryDto,
+  MessageStatusResponseDto,
+} from './dto/message-lookup.dto';
+import { MessageStoreService } from './message-store.service';
 
 /** Message-store reads of API.md §3.3. */
-@ApiTags('Chat')
-@Controller('api/chat')
+@InstanceController('api/chat', { tag: 'Chat' })
 export class ChatController {
   constructor(private readonly store: MessageStoreService) {}
 
   @Get('getMessage/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Find a message by id',
     description:
@@ -66,8 +63,6 @@ export class ChatController {
   }
 
   @Get('status/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Message delivery status',
     type: MessageStatusResponseDto,

@@ -1,11 +1,10 @@
-import { Controller, Get, HttpStatus, Param } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 
 import { Auth, CurrentPrincipal } from '../../common/auth/auth.decorator';
 import { AuthService } from '../../common/auth/auth.service';
 import type { Principal } from '../../common/auth/principal';
 import {
-  fixedError,
   InstanceNotFoundError,
   InstanceNotOwnedError,
   InstanceTokenMismatchError,
@@ -13,15 +12,9 @@ import {
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
+import { InstanceNameRequiredError } from './chat.errors';
 import { MessageMetricsResponseDto } from './dto/chat-read.dto';
 import { MessageMetricsService } from './message-metrics.service';
-
-/** 400 of API.md §3.1 metrics: an empty list (only commas and spaces). */
-export class InstanceNameRequiredError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'INSTANCE_NAME_REQUIRED',
-  'Instance name is required',
-) {}
 
 /** `GET /api/instance/metrics/:instance` (API.md §3.1, D18). */
 @ApiTags('Instance')

@@ -1,31 +1,10 @@
 import { EntityManager } from '@mikro-orm/core';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import { fixedError } from '../../common/errors';
 import type { Instance } from '../instance/entities/instance.entity';
 import { Message } from '../messaging/entities/message.entity';
+import { MessageNotFoundError, MessageOfOtherInstanceError } from './chat.errors';
 import type { MessageStatusResponseDto, StoredMessageDto } from './dto/message-lookup.dto';
-
-export class MessageNotFoundError extends fixedError(
-  HttpStatus.NOT_FOUND,
-  'MESSAGE_NOT_FOUND',
-  'Message not found',
-) {}
-export class MessageOfOtherInstanceError extends fixedError(
-  HttpStatus.NOT_FOUND,
-  'MESSAGE_OF_OTHER_INSTANCE',
-  'Message does not belong to this instance',
-) {}
-export class MessageIdRequiredError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'MESSAGE_ID_REQUIRED',
-  'Message ID is required (use ?messageId=<message-id>)',
-) {}
-export class MessageIdQueryRequiredError extends fixedError(
-  HttpStatus.BAD_REQUEST,
-  'MESSAGE_ID_REQUIRED',
-  'messageId query parameter is required',
-) {}
 
 /** `status_code` of API.md `GET /api/chat/status`. */
 const STATUS_CODES: Record<string, number> = {

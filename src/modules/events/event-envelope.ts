@@ -32,3 +32,31 @@ export interface CallUpdateData {
   isGroup: boolean;
   timestamp: string;
 }
+
+/**
+ * `message.exchange` and `message.status` data (D7, the `EventMessageExchangeData` and
+ * `EventMessageStatusData` schemas of the OpenAPI document): built by the messaging mappers
+ * (`message-event.mapper.ts`), which return plain objects; typed as such until they return the
+ * documented shapes.
+ */
+export type MessageEventData = Record<string, unknown>;
+
+/**
+ * `group.flow` and `label.update` data (API.md §2.5): no producer yet; the group and label
+ * issues give them their interfaces here.
+ */
+export type PendingEventData = Record<string, unknown>;
+
+/**
+ * The data of each event name (D7): the type map of the typed event bus
+ * (`EventsService.publish<E>(instance, name: E, data: EventData[E])`). A new event is a name in
+ * `EVENT_NAMES` plus an entry here; the compiler then checks every producer.
+ */
+export interface EventData {
+  'message.exchange': MessageEventData;
+  'message.status': MessageEventData;
+  'call.update': CallUpdateData;
+  'group.flow': PendingEventData;
+  'instance.state': InstanceStateData;
+  'label.update': PendingEventData;
+}

@@ -7,7 +7,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AllConfig } from '../../config';
 import { Instance } from '../instance/entities/instance.entity';
 import { EventLog } from './entities/event-log.entity';
-import type { EventEnvelope } from './event-envelope';
+import type { EventData, EventEnvelope } from './event-envelope';
 import type { EventName } from './event-names';
 
 /** Where published events go after they are stored: webhooks, WebSocket and Chatwoot subscribe. */
@@ -34,15 +34,16 @@ export class EventsService {
   }
 
   /**
-   * Persists and publishes one event.
+   * Persists and publishes one event; `data` is checked against the event's type
+   * ({@link EventData}).
    * @param instance the instance the event belongs to (only `id` and `name` are read)
    * @returns the envelope as delivered
    */
-  async publish<T extends object>(
+  async publish<E extends EventName>(
     instance: Pick<Instance, 'id' | 'name'>,
-    event: EventName,
-    data: T,
-  ): Promise<EventEnvelope<T>> {
+    event: E,
+    data: EventData[E],
+  ): Promise<EventEnvelope<EventData[E]>> {
     const em = this.em.fork();
     const row = em.create(EventLog, {
       instance: em.getReference(Instance, instance.id),
@@ -50,7 +51,7 @@ export class EventsService {
       data: data,
     });
     await em.flush();
-    const envelope: EventEnvelope<T> = {
+    const envelope: EventEnvelope<EventData[E]> = {
       event,
       eventId: row.id,
       data,

@@ -1,12 +1,8 @@
-import { Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, Post, Query } from '@nestjs/common';
 
-import {
-  Auth,
-  CurrentPrincipal,
-  InstanceParam,
-  OwnsInstance,
-} from '../../common/auth/auth.decorator';
+import { Auth, CurrentPrincipal, InstanceParam } from '../../common/auth/auth.decorator';
+// Aliased: this file's controller class is itself called InstanceController.
+import { InstanceController as InstanceScopedController } from '../../common/auth/instance-controller.decorator';
 import type { Principal } from '../../common/auth/principal';
 import {
   InstanceConflictError,
@@ -69,8 +65,7 @@ const EXAMPLE_ITEM = {
   createdAt: '2026-04-28T10:30:00.000Z',
 };
 
-@ApiTags('Instance')
-@Controller('api/instance')
+@InstanceScopedController('api/instance', { tag: 'Instance' })
 export class InstanceController {
   constructor(private readonly instances: InstanceService) {}
 
@@ -118,7 +113,6 @@ export class InstanceController {
   }
 
   @Get('list')
-  @Auth('account', 'instance')
   @ApiSuccess({
     summary: 'List instances and their state',
     description:
@@ -147,7 +141,6 @@ export class InstanceController {
 
   @Delete('delete/:instance')
   @Auth('account')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Delete an instance and all its data',
     description:
@@ -167,7 +160,6 @@ export class InstanceController {
 
   @Post('rotateToken/:instance')
   @Auth('account')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Issue a new TokenInstance (extension, D3)',
     description: 'The old TokenInstance stops working at once.',

@@ -1,25 +1,8 @@
-import { HttpStatus } from '@nestjs/common';
 import { extension as extensionOf } from 'mime-types';
 
-import { DomainError } from '../../common/errors';
+import { RangeNotSatisfiableError } from './media.errors';
 
 /* Pure helpers of the media routes (D15): byte ranges, file names, Content-Disposition. */
-
-/** 416 for a `Range` outside the file or malformed (with `Content-Range: bytes *\/<size>`). */
-export class RangeNotSatisfiableError extends DomainError {
-  static readonly status = HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
-  static readonly code = 'RANGE_NOT_SATISFIABLE';
-  static readonly literal = 'Requested range not satisfiable';
-  constructor(size: number) {
-    super(
-      RangeNotSatisfiableError.status,
-      RangeNotSatisfiableError.code,
-      RangeNotSatisfiableError.literal,
-      undefined,
-      { 'Content-Range': `bytes */${size}` },
-    );
-  }
-}
 
 /**
  * The byte range of a `Range` header for a file of `size` bytes (RFC 9110 §14): `null` to

@@ -1,4 +1,5 @@
-import { extensionFor, fileNameOf, parseRange, RangeNotSatisfiableError } from './media-files';
+import { RangeNotSatisfiableError } from './media.errors';
+import { extensionFor, fileNameOf, parseRange } from './media-files';
 
 describe('parseRange (RFC 9110 §14, D15)', () => {
   it('answers the whole file without a usable bytes range', () => {
@@ -25,7 +26,9 @@ describe('parseRange (RFC 9110 §14, D15)', () => {
         error = caught;
       }
       expect(error).toBeInstanceOf(RangeNotSatisfiableError);
-      expect((error as RangeNotSatisfiableError).headers).toEqual({ 'Content-Range': 'bytes */100' });
+      expect((error as RangeNotSatisfiableError).headers).toEqual({
+        'Content-Range': 'bytes */100',
+      });
     },
   );
 });

@@ -6,30 +6,17 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { EntityManager } from '@mikro-orm/core';
-import {
-  HttpStatus,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
-import { fixedError } from '../../common/errors';
 import type { AllConfig } from '../../config';
 import { Message } from '../messaging/entities/message.entity';
 import { SessionProvider } from '../session/session.provider';
 import { asStream, isNotConnected, RELAY_MEDIA_MAX_BYTES } from '../session/session-commands';
 import { InstanceNotConnectedError } from '../session/session-errors';
+import { MediaNotFoundError } from './media.errors';
 import { extensionFor, fileNameOf } from './media-files';
 import { S3MediaUploader } from './s3-media.uploader';
-
-/** 404 of D15 and API.md `GET /api/chat/base64`. */
-export class MediaNotFoundError extends fixedError(
-  HttpStatus.NOT_FOUND,
-  'MEDIA_NOT_FOUND',
-  'Message not found or no media available',
-) {}
 
 /** The D7 `media` block as stored in `Message.payload.media`. */
 export interface StoredMediaBlock {
@@ -206,11 +193,9 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
     instanceId: string,
     messageId: string,
   ): Promise<{ file: MediaFile } | { stream: Readable; mimetype: string; fileName: string }> {
-    const row = await this.em.fork().findOne(
-      Message,
-      { instance: instanceId, messageId },
-      { populate: ['raw'] },
-    );
+    const row = await this.em
+      .fork()
+      .findOne(Message, { instance: instanceId, messageId }, { populate: ['raw'] });
     const media = row?.payload.media as StoredMediaBlock | undefined;
     if (!row || !media) throw new MediaNotFoundError();
     const mimetype = media.mimetype ?? 'application/octet-stream';
@@ -269,7 +254,8 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
     instanceId: string,
     data: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    const message = data.message as { id?: string; media?: Record<string, unknown> | null } | undefined;
+    const message = data.message as
+      { id?: string; media?: Record<string, unknown> | null } | undefined;
     if (!message?.media || !message.id || message.media.base64 !== undefined) return data;
     const stored = await this.readStored(instanceId, message.id).catch(() => null);
     if (!stored) return data;
@@ -344,7 +330,8 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
-        if (size > cap) return callback(new TooLargeError('larger than MEDIA_STORE_MAX_FILE_BYTES'));
+        if (size > cap)
+          return callback(new TooLargeError('larger than MEDIA_STORE_MAX_FILE_BYTES'));
         hash.update(chunk);
         callback(null, chunk);
       },

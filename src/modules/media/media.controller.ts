@@ -1,25 +1,24 @@
 import { createReadStream } from 'node:fs';
 
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { InstanceNotConnectedError } from '../session/session-errors';
-import { contentDisposition, parseRange, RangeNotSatisfiableError } from './media-files';
-import { MediaNotFoundError, MediaStoreService } from './media-store.service';
+import { MediaNotFoundError, RangeNotSatisfiableError } from './media.errors';
+import { contentDisposition, parseRange } from './media-files';
+import { MediaStoreService } from './media-store.service';
 
 /** `GET /api/media/:instance/:messageId` (D15): the decrypted media of a message. */
-@ApiTags('Media')
-@Controller('api/media')
+@InstanceController('api/media', { tag: 'Media' })
 export class MediaController {
   constructor(private readonly media: MediaStoreService) {}
 
   @Get(':instance/:messageId')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiOperation({
     summary: 'Download the media of a message',
     description:

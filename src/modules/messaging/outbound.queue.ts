@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import Bull, { type Job, type Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 
 import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
+import { openQueue } from '../../common/queue/create-queue';
 import { holdsWholeJob } from '../../common/redis/bull-fragments';
 import type { AllConfig } from '../../config';
 
@@ -42,14 +43,9 @@ export class OutboundQueue implements OnApplicationShutdown {
   private queueOf(ownerId: string): Queue<OutboundJobData> {
     let queue = this.queues.get(ownerId);
     if (!queue) {
-      queue = new Bull<OutboundJobData>(
-        `${OUTBOUND_QUEUE}:${ownerId}`,
-        this.config.get('redis.url', { infer: true }),
-        {
-          prefix: `${this.config.get('redis.keyPrefix', { infer: true })}bull`,
-          defaultJobOptions: { attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 },
-        },
-      );
+      queue = openQueue<OutboundJobData>(this.config, `${OUTBOUND_QUEUE}:${ownerId}`, {
+        defaultJobOptions: { attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 },
+      });
       queue.on('error', (error) => this.logger.warn(`Outbound queue ${ownerId}: ${error.message}`));
       this.queues.set(ownerId, queue);
     }

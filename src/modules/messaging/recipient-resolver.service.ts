@@ -1,7 +1,13 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { isGroupJid, isPhoneJid, phoneNumberOf, toUserJid } from '@wharf/whatsapp';
+import {
+  brazilianVariant,
+  isGroupJid,
+  isPhoneJid,
+  phoneNumberOf,
+  toUserJid,
+} from '@wharf/whatsapp';
 import type Redis from 'ioredis';
 
 import { ValidationFailedError } from '../../common/errors';
@@ -9,7 +15,6 @@ import { REDIS } from '../../common/redis/redis.module';
 import type { AllConfig } from '../../config';
 import type { Instance } from '../instance/entities/instance.entity';
 import { SessionProvider } from '../session/session.provider';
-import { brazilianVariant } from './brazil-number';
 import { Message } from './entities/message.entity';
 import { NumberNotOnWhatsAppError } from './messaging.errors';
 

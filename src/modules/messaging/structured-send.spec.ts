@@ -1,4 +1,5 @@
-import { brazilianVariant } from './brazil-number';
+import { brazilianVariant } from '@wharf/whatsapp';
+
 import { firstUrl, pageMetadata } from './link-preview.service';
 import { buildVcard, escapeVcardText } from './vcard';
 

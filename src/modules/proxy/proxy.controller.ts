@@ -1,30 +1,20 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { ProxyResponseDto, SetProxyDto } from './dto/proxy.dto';
+import { EXAMPLE_PROXY } from './dto/proxy.examples';
 import { ProxyService } from './proxy.service';
 
-const EXAMPLE_PROXY = {
-  enabled: true,
-  host: '10.0.0.5',
-  port: '1080',
-  protocol: 'socks5',
-  username: 'user',
-};
-
-@ApiTags('Instance')
-@Controller('api/instance')
+@InstanceController('api/instance', { tag: 'Instance' })
 export class ProxyController {
   constructor(private readonly proxies: ProxyService) {}
 
   @Get('getProxy/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Read the proxy',
     description:
@@ -46,8 +36,6 @@ export class ProxyController {
   }
 
   @Post('proxy/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Set or remove the proxy',
     description:

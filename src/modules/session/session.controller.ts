@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Delete, Get, Post, Query } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import {
   DomainError,
   engineError,
@@ -26,14 +26,11 @@ import {
 } from './session-errors';
 
 /** Session lifecycle routes of API.md §3.1 (connect, reconnect, logout) and D9. */
-@ApiTags('Instance')
-@Controller('api/instance')
+@InstanceController('api/instance', { tag: 'Instance' })
 export class SessionController {
   constructor(private readonly sessions: SessionProvider) {}
 
   @Get('connect/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Start a connection; get a QR code or a pairing code',
     description:
@@ -81,8 +78,6 @@ export class SessionController {
   }
 
   @Post('reconnect/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Reconnect with the saved session',
     description:
@@ -106,8 +101,6 @@ export class SessionController {
   }
 
   @Delete('logout/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Unlink the device, keep the instance',
     description:

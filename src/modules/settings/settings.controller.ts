@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
@@ -10,14 +10,11 @@ import type { Instance } from '../instance/entities/instance.entity';
 import { SettingsResponseDto, UpdateSettingsDto } from './dto/settings.dto';
 import { DEFAULT_SETTINGS, SETTING_KEYS, SettingsService } from './settings.service';
 
-@ApiTags('Instance')
-@Controller('api/instance')
+@InstanceController('api/instance', { tag: 'Instance' })
 export class SettingsController {
   constructor(private readonly settings: SettingsService) {}
 
   @Get('getSettings/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Read behaviour settings',
     type: SettingsResponseDto,
@@ -37,8 +34,6 @@ export class SettingsController {
   }
 
   @Post('settings/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Partially update behaviour settings',
     description: 'Any subset of the settings, at least one. Fields not sent are left unchanged.',

@@ -1,31 +1,20 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { GetS3ResponseDto, SetS3Dto, SetS3ResponseDto } from './dto/s3.dto';
+import { EXAMPLE_S3 } from './dto/s3.examples';
 import { S3ConfigService } from './s3-config.service';
 
-const EXAMPLE_S3 = {
-  enabled: true,
-  region: 'us-east-1',
-  bucket: 'wharf-media',
-  accessKey: 'AKIAIOSFODNN7EXAMPLE',
-  endpoint: 'https://minio.example.com',
-  pathPrefix: 'media/',
-};
-
-@ApiTags('Instance')
-@Controller('api/instance')
+@InstanceController('api/instance', { tag: 'Instance' })
 export class S3ConfigController {
   constructor(private readonly s3: S3ConfigService) {}
 
   @Get('getS3/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Read the S3 media storage config',
     description:
@@ -39,8 +28,6 @@ export class S3ConfigController {
   }
 
   @Post('s3/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Set or disable S3 media storage',
     description:

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post, Query } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
@@ -18,48 +18,15 @@ import {
   WebhookListResponseDto,
   WebhookResponseDto,
 } from './dto/webhook.dto';
+import { EXAMPLE_DELIVERY, EXAMPLE_WEBHOOK } from './dto/webhook.examples';
+import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook.errors';
 import { WebhookService } from './webhook.service';
 import { WebhookDeliveryService } from './webhook-delivery.service';
-import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook-errors';
-
-const EXAMPLE_WEBHOOK = {
-  label: 'crm',
-  enabled: true,
-  url: 'https://app.example.com/wh',
-  authorization: 'Bearer svc-token-xyz',
-  byEvents: false,
-  events: ['message.exchange', 'message.status'],
-  mediaBase64: false,
-  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-};
-const EXAMPLE_DELIVERY = {
-  id: '01966f3a-9c00-7d4e-9f10-3a5b7c9d1e2f',
-  eventId: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f',
-  event: 'message.exchange',
-  label: 'crm',
-  status: 'failed',
-  attempts: 1,
-  lastStatusCode: 503,
-  lastError: 'HTTP 503',
-  nextAttemptAt: '2026-04-28T10:30:05.000Z',
-  deliveredAt: null,
-  createdAt: '2026-04-28T10:30:00.000Z',
-  history: [
-    {
-      at: '2026-04-28T10:30:00.000Z',
-      statusCode: 503,
-      durationMs: 42,
-      error: 'HTTP 503',
-      nextAttemptAt: '2026-04-28T10:30:05.000Z',
-    },
-  ],
-};
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Webhook configuration (API.md §3.9) and the deliveries extension (D6). */
-@ApiTags('Events')
-@Controller('api/events')
+@InstanceController('api/events', { tag: 'Events' })
 export class WebhookController {
   constructor(
     private readonly webhooks: WebhookService,
@@ -67,8 +34,6 @@ export class WebhookController {
   ) {}
 
   @Post('webhook/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Create, update or disable a webhook',
     description:
@@ -99,9 +64,7 @@ export class WebhookController {
     };
   }
 
-  @Get('getWebhook/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
+  @Get(['getWebhook/:instance', 'webhook/:instance'])
   @ApiSuccess({
     summary: 'List webhooks, or read one with ?label=',
     description:
@@ -129,26 +92,7 @@ export class WebhookController {
     };
   }
 
-  @Get('webhook/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
-  @ApiSuccess({
-    summary: 'Alias of GET /api/events/getWebhook/:instance (D22)',
-    description: 'Deprecated alternative path; same query, answers and errors.',
-    type: WebhookListResponseDto,
-    example: { success: true, message: '1 Webhook found', webhooks: [EXAMPLE_WEBHOOK] },
-  })
-  @ApiErrors(WebhookNotFoundError, ValidationFailedError)
-  async getAlias(
-    @InstanceParam() instance: Instance,
-    @Query() query: GetWebhookQueryDto,
-  ): Promise<WebhookListResponseDto | WebhookResponseDto> {
-    return this.get(instance, query);
-  }
-
   @Post('webhook/:instance/rotateSecret')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'New signing secret for a webhook (extension, D6)',
     description:
@@ -177,8 +121,6 @@ export class WebhookController {
   }
 
   @Get('deliveries/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Webhook delivery records (extension, D6)',
     description:
@@ -209,8 +151,6 @@ export class WebhookController {
   }
 
   @Post('deliveries/:instance/retry')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Replay webhook deliveries (extension, D6)',
     description:

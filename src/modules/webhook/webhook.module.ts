@@ -1,8 +1,6 @@
-import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 
-import type { AllConfig } from '../../config';
+import { createQueue } from '../../common/queue/create-queue';
 import { MediaModule } from '../media/media.module';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
 import { WebhookController } from './webhook.controller';
@@ -22,20 +20,9 @@ import { WebhookHttpClient } from './webhook-http.client';
 @Module({
   imports: [
     MediaModule,
-    BullModule.registerQueueAsync({
-      name: WEBHOOK_DELIVERY_QUEUE,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AllConfig, true>) => {
-        const lock = config.get('webhook.jobLockMs', { infer: true });
-        // Connection and prefix repeated here: the shared BullModule.forRootAsync options are not
-        // reliably merged into async queue options (@nestjs/bull 11), and an unprefixed queue
-        // would be shared by every Wharf deployment on the same Redis.
-        return {
-          url: config.get('redis.url', { infer: true }),
-          prefix: `${config.get('redis.keyPrefix', { infer: true })}bull`,
-          settings: { lockDuration: lock, stalledInterval: lock, maxStalledCount: 5 },
-        };
-      },
+    createQueue(WEBHOOK_DELIVERY_QUEUE, (config) => {
+      const lock = config.get('webhook.jobLockMs', { infer: true });
+      return { settings: { lockDuration: lock, stalledInterval: lock, maxStalledCount: 5 } };
     }),
   ],
   controllers: [WebhookController],

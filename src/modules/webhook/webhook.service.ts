@@ -16,7 +16,7 @@ import {
   MAX_ENABLED_WEBHOOKS,
   MAX_WEBHOOK_URL_LENGTH,
 } from './webhook.constants';
-import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook-errors';
+import { WebhookDuplicateError, WebhookLimitError, WebhookNotFoundError } from './webhook.errors';
 
 export { DEFAULT_WEBHOOK_LABEL, MAX_ENABLED_WEBHOOKS } from './webhook.constants';
 

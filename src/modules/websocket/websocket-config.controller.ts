@@ -1,25 +1,23 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Get, Post } from '@nestjs/common';
 
-import { Auth, InstanceParam, OwnsInstance } from '../../common/auth/auth.decorator';
+import { InstanceParam } from '../../common/auth/auth.decorator';
+import { InstanceController } from '../../common/auth/instance-controller.decorator';
 import { InvalidBodyError, OperationFailedError, ValidationFailedError } from '../../common/errors';
 import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { SetWebsocketDto, WebsocketConfigResponseDto } from './dto/websocket-config.dto';
-import { WebsocketConfigService, WebsocketNotConfiguredError } from './websocket-config.service';
+import { WebsocketNotConfiguredError } from './websocket.errors';
+import { WebsocketConfigService } from './websocket-config.service';
 
 const EXAMPLE = { enabled: true, events: ['message.exchange'], mediaBase64: false };
 
 /** WebSocket configuration routes of API.md §3.9 (mind the spelling `getWebsocket`). */
-@ApiTags('Events')
-@Controller('api/events')
+@InstanceController('api/events', { tag: 'Events' })
 export class WebsocketConfigController {
   constructor(private readonly websockets: WebsocketConfigService) {}
 
   @Post('websocket/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Enable or disable the WebSocket and set its filter',
     description:
@@ -44,8 +42,6 @@ export class WebsocketConfigController {
   }
 
   @Get('getWebsocket/:instance')
-  @Auth('account', 'instance')
-  @OwnsInstance()
   @ApiSuccess({
     summary: 'Read the WebSocket config',
     description:

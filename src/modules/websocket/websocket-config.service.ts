@@ -1,12 +1,13 @@
 import { EntityManager } from '@mikro-orm/core';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import { fixedError, OperationFailedError } from '../../common/errors';
+import { OperationFailedError } from '../../common/errors';
 import { retryAfterInsertRace } from '../../database/unique-race';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { WebsocketSummaryDto } from './dto/websocket-config.dto';
 import { WebsocketConfig } from './entities/websocket-config.entity';
+import { WebsocketNotConfiguredError } from './websocket.errors';
 
 export interface WebsocketInput {
   enabled: boolean;
@@ -18,13 +19,6 @@ export function toWebsocketSummary(row: WebsocketConfig | null | undefined): Web
   if (!row?.enabled) return { enabled: false, events: [], mediaBase64: false };
   return { enabled: true, events: [...row.events], mediaBase64: row.mediaBase64 };
 }
-
-/** 404 of API.md `getWebsocket`: the config was never set. */
-export class WebsocketNotConfiguredError extends fixedError(
-  HttpStatus.NOT_FOUND,
-  'WEBSOCKET_NOT_CONFIGURED',
-  'WebSocket not configured for this instance',
-) {}
 
 /** The WebSocket config of an instance (API.md §3.9, D8). */
 @Injectable()

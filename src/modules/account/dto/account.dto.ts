@@ -1,48 +1,42 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { Optional, Trim } from '../../../common/validation/validators';
+import {
+  ValidateBoolean,
+  ValidateInt,
+  ValidateString,
+} from '../../../common/validation/composite-validators';
 
 /** `POST /api/admin/accounts` (D4). */
 export class CreateAccountDto {
-  @Trim()
-  @IsString()
-  @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(200)
+  @ValidateString({ trim: true, notEmpty: 'name is required', maxLength: 200 })
   @ApiProperty({ example: 'Acme Ltd' })
   name: string;
 
   /** Most instances the account may own; omit or null for no limit. */
-  @Optional({ nullable: true })
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  @ApiProperty({ required: false, nullable: true, example: 10, type: Number })
+  @ValidateInt({ nullable: true, min: 0, max: 1_000_000 })
+  @ApiProperty({ nullable: true, example: 10, type: Number })
   instanceLimit?: number | null;
 }
 
 /** `PATCH /api/admin/accounts/:id` (D4): any of the fields. */
 export class UpdateAccountDto {
-  @Optional()
-  @Trim()
-  @IsString()
-  @IsNotEmpty({ message: 'name must not be blank' })
-  @MaxLength(200)
-  @ApiProperty({ required: false, example: 'Acme Ltd' })
+  @ValidateString({
+    optional: true,
+    trim: true,
+    notEmpty: 'name must not be blank',
+    maxLength: 200,
+  })
+  @ApiProperty({ example: 'Acme Ltd' })
   name?: string;
 
   /** Most instances the account may own; `null` removes the limit, omitted keeps it. */
-  @Optional({ nullable: true })
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  @ApiProperty({ required: false, nullable: true, example: 20, type: Number })
+  @ValidateInt({ nullable: true, min: 0, max: 1_000_000 })
+  @ApiProperty({ nullable: true, example: 20, type: Number })
   instanceLimit?: number | null;
 
   /** A disabled account's tokens and its instances' tokens get 403 `Account is disabled`. */
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, example: false })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ example: false })
   disabled?: boolean;
 }
 
@@ -56,7 +50,10 @@ export class AccountDeletionDto {
       '`running`: instances are being deleted; `done`: none left, the account is about to go (then 404).',
   })
   status: 'pending' | 'running' | 'done';
-  @ApiProperty({ example: 10000, description: 'Instances the account had when the deletion was accepted' })
+  @ApiProperty({
+    example: 10000,
+    description: 'Instances the account had when the deletion was accepted',
+  })
   instancesTotal: number;
   @ApiProperty({ example: 2300, description: 'Instances deleted so far' })
   instancesDeleted: number;
@@ -82,7 +79,6 @@ export class AccountDto {
    * moment the deletion is accepted.
    */
   @ApiProperty({
-    required: false,
     type: AccountDeletionDto,
     description: 'Present only while the account is being deleted (its tokens are already refused)',
   })
@@ -140,7 +136,6 @@ export class DeletedAccountDto {
   @ApiProperty({ example: 2, description: 'Instances deleted (so far, when `deleting`)' })
   deletedInstances: number;
   @ApiProperty({
-    required: false,
     type: AccountDeletionDto,
     description: 'Only with `deleting` (202): the progress at the time of the answer',
   })

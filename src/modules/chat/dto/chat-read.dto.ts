@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
+import { ValidateInt, ValidateString } from '../../../common/validation/composite-validators';
 import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
-import { Optional } from '../../../common/validation/validators';
 
 /** `POST /api/chat/history/:instance` (API.md §3.3). */
 export class ChatHistoryDto {
@@ -15,25 +15,18 @@ export class ChatHistoryDto {
   number: string;
 
   /** Page size (default 50, at most 1000). */
-  @Optional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  @ApiProperty({ required: false, example: 50, default: 50 })
+  @ValidateInt({ optional: true, min: 1, max: 1000 })
+  @ApiProperty({ example: 50, default: 50 })
   count?: number;
 
   /** Oldest timestamp to include (ISO 8601). */
-  @Optional()
-  @IsString()
-  @MaxLength(64)
-  @ApiProperty({ required: false, example: '2026-02-16T00:00:00Z' })
+  @ValidateString({ optional: true, maxLength: 64 })
+  @ApiProperty({ example: '2026-02-16T00:00:00Z' })
   from?: string;
 
   /** Newest timestamp to include (ISO 8601); to page back, the oldest timestamp received. */
-  @Optional()
-  @IsString()
-  @MaxLength(64)
-  @ApiProperty({ required: false, example: '2026-02-16T18:32:39Z' })
+  @ValidateString({ optional: true, maxLength: 64 })
+  @ApiProperty({ example: '2026-02-16T18:32:39Z' })
   to?: string;
 }
 
@@ -46,10 +39,9 @@ export class HistoryItemDto {
   fromMe: boolean;
   @ApiProperty({ example: 'text' })
   type: string;
-  @ApiProperty({ required: false, example: 'Hi!' })
+  @ApiProperty({ example: 'Hi!' })
   content?: string;
   @ApiProperty({
-    required: false,
     example: { type: 'image', mimeType: 'image/jpeg', size: 12345, duration: null },
   })
   media?: Record<string, unknown>;
@@ -59,7 +51,7 @@ export class HistoryItemDto {
   to: string | null;
   @ApiProperty({ example: '5511999999999@s.whatsapp.net' })
   chat: string;
-  @ApiProperty({ required: false, example: '5511777777777@s.whatsapp.net' })
+  @ApiProperty({ example: '5511777777777@s.whatsapp.net' })
   senderJid?: string;
   @ApiProperty({ example: '2026-04-28T14:30:00.000Z' })
   timestamp: string;

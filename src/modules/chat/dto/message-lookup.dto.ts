@@ -1,22 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
 
-import { Optional } from '../../../common/validation/validators';
+import { ValidateString } from '../../../common/validation/composite-validators';
 
 /** `?messageId=` of the message-store reads; presence is checked per route (their literals differ). */
 export class MessageIdQueryDto {
-  @Optional()
-  @IsString()
-  @MaxLength(128)
-  @ApiProperty({ required: false, example: '3EB08FCF27E532F1B0F5' })
+  @ValidateString({ optional: true, maxLength: 128 })
+  @ApiProperty({ example: '3EB08FCF27E532F1B0F5' })
   messageId?: string;
 }
 
 export class StoredMessageDto {
-  @ApiProperty({ example: 'Hi!', required: false })
+  @ApiProperty({ example: 'Hi!' })
   content?: string;
   @ApiProperty({
-    required: false,
     example: { type: 'image', mimeType: 'image/jpeg', size: 12345, duration: null },
   })
   media?: Record<string, unknown>;

@@ -9,7 +9,6 @@ export class EventInstanceDataDto {
   @ApiProperty({ example: 'sales' })
   instance: string;
   /** Only with EVENTS_INCLUDE_INSTANCE_TOKEN=true (D3). */
-  @ApiProperty({ required: false })
   token?: string;
 }
 
@@ -32,18 +31,18 @@ export class EventEnvelopeDto {
 export class EventAddressDto {
   @ApiProperty({ example: '5511999999999@s.whatsapp.net' })
   jid: string;
-  @ApiProperty({ required: false, example: '199789077627112@lid' })
+  @ApiProperty({ example: '199789077627112@lid' })
   lid?: string;
-  @ApiProperty({ required: false, nullable: true, type: String, example: 'João Silva' })
+  @ApiProperty({ nullable: true, type: String, example: 'João Silva' })
   name?: string | null;
 }
 
 export class EventChatDto extends EventAddressDto {
   @ApiProperty({ enum: ['private', 'group', 'newsletter'] })
   type: string;
-  @ApiProperty({ required: false, nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String })
   groupName?: string | null;
-  @ApiProperty({ required: false, description: 'Only true, for a community announcement group' })
+  @ApiProperty({ description: 'Only true, for a community announcement group' })
   isCommunity?: boolean;
 }
 
@@ -156,9 +155,8 @@ export class EventMessageStatusDataDto {
   @ApiProperty({ example: { jid: '5511999999999@s.whatsapp.net', type: 'private' } })
   chat: Record<string, unknown>;
   recipient: EventAddressDto;
-  @ApiProperty({ required: false })
   sender?: EventAddressDto;
-  @ApiProperty({ required: false, description: 'Groups: JID of the original author' })
+  @ApiProperty({ description: 'Groups: JID of the original author' })
   messageSender?: string;
   @ApiProperty({ example: '2026-04-28T10:31:00.000Z' })
   timestamp: string;
@@ -190,13 +188,12 @@ export class EventInstanceStateDataDto {
   reason: string;
   @ApiProperty({ example: 'connecting' })
   previousState: string;
-  @ApiProperty({ required: false, example: '5511999999999@s.whatsapp.net' })
+  @ApiProperty({ example: '5511999999999@s.whatsapp.net' })
   jid?: string;
-  @ApiProperty({ required: false })
   qrCode?: string;
-  @ApiProperty({ required: false, example: 'data:image/png;base64,…' })
+  @ApiProperty({ example: 'data:image/png;base64,…' })
   qrCodeBase64?: string;
-  @ApiProperty({ required: false, example: 'ABCD1234' })
+  @ApiProperty({ example: 'ABCD1234' })
   pairingCode?: string;
   @ApiProperty({ example: '2026-04-28T10:30:00.000Z' })
   timestamp: string;
@@ -240,7 +237,7 @@ export class EventLabelUpdateDataDto {
   labelId: string;
   @ApiProperty({ example: 'created', description: 'created, renamed, deleted, assigned, removed' })
   action: string;
-  @ApiProperty({ required: false, example: 'VIP' })
+  @ApiProperty({ example: 'VIP' })
   name?: string;
   @ApiProperty({ example: '2026-04-28T10:30:00.000Z' })
   timestamp: string;

@@ -23,11 +23,10 @@ export class CreatedInstanceDto {
 
 /** Chatwoot block summary; `status: "error"` when the inline block was refused. */
 export class ChatwootSummaryDto {
-  @ApiProperty({ example: false, required: false })
+  @ApiProperty({ example: false })
   enabled?: boolean;
-  @ApiProperty({ example: 'error', required: false })
+  @ApiProperty({ example: 'error' })
   status?: string;
-  @ApiProperty({ required: false })
   error?: string;
 }
 

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 
+import { ValidateString } from '../../../common/validation/composite-validators';
 import { Optional } from '../../../common/validation/validators';
 
 /** Default and largest page of `GET /api/instance/list` (D23 paging). */
@@ -20,10 +21,8 @@ const toWholeNumber = ({ value }: { value: unknown }) =>
  */
 export class ListInstancesQueryDto {
   /** One name, or a comma-separated list (a list only with a TokenAccount). Ignored for a TokenInstance. */
-  @Optional()
-  @IsString()
-  @MaxLength(10_000)
-  @ApiProperty({ required: false, example: 'sales,support' })
+  @ValidateString({ optional: true, maxLength: 10_000 })
+  @ApiProperty({ example: 'sales,support' })
   instanceName?: string;
 
   /** Items per page, 1–500 (default 100). */
@@ -32,7 +31,7 @@ export class ListInstancesQueryDto {
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1, { message: 'limit must be at least 1' })
   @Max(INSTANCE_PAGE_MAX, { message: `limit must not exceed ${INSTANCE_PAGE_MAX}` })
-  @ApiProperty({ required: false, example: INSTANCE_PAGE_DEFAULT, type: Number })
+  @ApiProperty({ example: INSTANCE_PAGE_DEFAULT, type: Number })
   limit?: number;
 
   /** 1-based page number (not with `cursor`). */
@@ -41,14 +40,11 @@ export class ListInstancesQueryDto {
   @IsInt({ message: 'page must be a whole number' })
   @Min(1, { message: 'page must be at least 1' })
   @Max(1_000_000, { message: 'page must not exceed 1000000' })
-  @ApiProperty({ required: false, example: 1, type: Number })
+  @ApiProperty({ example: 1, type: Number })
   page?: number;
 
   /** `meta.nextCursor` of the previous page (not with `page`). */
-  @Optional()
-  @IsString()
-  @MaxLength(1_000)
+  @ValidateString({ optional: true, maxLength: 1_000 })
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor returned by this endpoint' })
-  @ApiProperty({ required: false })
   cursor?: string;
 }

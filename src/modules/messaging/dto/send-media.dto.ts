@@ -2,7 +2,6 @@ import { ApiProperty, OmitType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -15,6 +14,7 @@ import {
   Min,
 } from 'class-validator';
 
+import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
 import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
@@ -50,7 +50,6 @@ export class SendMediaDto extends SendCommonDto {
   @ApiProperty({
     enum: MEDIA_TYPES,
     example: 'image',
-    required: false,
     description: 'Required (or an alias)',
   })
   mediaType?: (typeof MEDIA_TYPES)[number];
@@ -58,55 +57,53 @@ export class SendMediaDto extends SendCommonDto {
   /** Deprecated alias of `mediaType` (D22). */
   @Optional()
   @IsIn(MEDIA_TYPES, { message: 'type must be one of image, video, document, audio' })
-  @ApiProperty({ enum: MEDIA_TYPES, required: false, deprecated: true })
+  @ApiProperty({ enum: MEDIA_TYPES, deprecated: true })
   type?: (typeof MEDIA_TYPES)[number];
 
   /** Deprecated alias of `mediaType` (D22). */
   @Optional()
   @IsIn(MEDIA_TYPES, { message: 'mediatype must be one of image, video, document, audio' })
-  @ApiProperty({ enum: MEDIA_TYPES, required: false, deprecated: true })
+  @ApiProperty({ enum: MEDIA_TYPES, deprecated: true })
   mediatype?: (typeof MEDIA_TYPES)[number];
 
   /** Public URL of the file (fetched under D12), or — as clients send it — a base64 string. */
-  @Optional()
-  @IsString()
-  @IsNotEmpty({ message: 'mediaUrl must not be empty' })
-  @MaxLength(MAX_BASE64_CHARS)
-  @ApiProperty({ required: false, example: 'https://example.com/photo.jpg' })
+  @ValidateString({
+    optional: true,
+    notEmpty: 'mediaUrl must not be empty',
+    maxLength: MAX_BASE64_CHARS,
+  })
+  @ApiProperty({ example: 'https://example.com/photo.jpg' })
   mediaUrl?: string;
 
   /** The file as base64, with or without a `data:<mime>;base64,` prefix. */
-  @Optional()
-  @IsString()
-  @IsNotEmpty({ message: 'mediaBase64 must not be empty' })
-  @MaxLength(MAX_BASE64_CHARS)
+  @ValidateString({
+    optional: true,
+    notEmpty: 'mediaBase64 must not be empty',
+    maxLength: MAX_BASE64_CHARS,
+  })
   @ApiProperty({
-    required: false,
     example:
       'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
   })
   mediaBase64?: string;
 
   /** Deprecated alias (D22): a URL is fetched, anything else is base64 (`data:` prefix allowed). */
-  @Optional()
-  @IsString()
-  @IsNotEmpty({ message: 'media must not be empty' })
-  @MaxLength(MAX_BASE64_CHARS)
-  @ApiProperty({ required: false, deprecated: true })
+  @ValidateString({
+    optional: true,
+    notEmpty: 'media must not be empty',
+    maxLength: MAX_BASE64_CHARS,
+  })
+  @ApiProperty({ deprecated: true })
   media?: string;
 
   /** Caption. */
-  @Optional()
-  @IsString()
-  @MaxLength(65_536)
-  @ApiProperty({ required: false, example: 'Our new menu' })
+  @ValidateString({ optional: true, maxLength: 65_536 })
+  @ApiProperty({ example: 'Our new menu' })
   message?: string;
 
   /** Deprecated alias of `message` (D22). */
-  @Optional()
-  @IsString()
-  @MaxLength(65_536)
-  @ApiProperty({ required: false, deprecated: true })
+  @ValidateString({ optional: true, maxLength: 65_536 })
+  @ApiProperty({ deprecated: true })
   caption?: string;
 
   /** MIME type; detected from the bytes when absent. */
@@ -114,7 +111,7 @@ export class SendMediaDto extends SendCommonDto {
   @IsString()
   @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimeType must be a MIME type' })
   @MaxLength(255)
-  @ApiProperty({ required: false, example: 'image/jpeg' })
+  @ApiProperty({ example: 'image/jpeg' })
   mimeType?: string;
 
   /** Deprecated alias of `mimeType` (D22). */
@@ -122,20 +119,17 @@ export class SendMediaDto extends SendCommonDto {
   @IsString()
   @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimetype must be a MIME type' })
   @MaxLength(255)
-  @ApiProperty({ required: false, deprecated: true })
+  @ApiProperty({ deprecated: true })
   mimetype?: string;
 
   /** Shown on the document card. */
-  @Optional()
-  @IsString()
-  @MaxLength(255)
-  @ApiProperty({ required: false, example: 'menu.pdf' })
+  @ValidateString({ optional: true, maxLength: 255 })
+  @ApiProperty({ example: 'menu.pdf' })
   fileName?: string;
 
   /** Audio only: send as a voice note (default `true`). */
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, default: true })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ default: true })
   isVoice?: boolean;
 
   /** Audio only: duration in seconds (computed when absent). */
@@ -143,7 +137,7 @@ export class SendMediaDto extends SendCommonDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(86_400)
-  @ApiProperty({ required: false, example: 12 })
+  @ApiProperty({ example: 12 })
   duration?: number;
 
   /** Audio only: waveform, up to 64 amplitude samples 0–100. */
@@ -153,7 +147,7 @@ export class SendMediaDto extends SendCommonDto {
   @IsInt({ each: true })
   @Min(0, { each: true })
   @Max(100, { each: true })
-  @ApiProperty({ required: false, type: [Number] })
+  @ApiProperty({ type: [Number] })
   waveform?: number[];
 
   /** Numbers to mention (groups). */
@@ -164,8 +158,7 @@ export class SendMediaDto extends SendCommonDto {
   @MaxLength(120, { each: true })
   mention?: string[];
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   mentionAll?: boolean;
 }
 
@@ -193,37 +186,31 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   type: (typeof STATUS_TYPES)[number];
 
   /** The text, or the caption. */
-  @Optional()
-  @IsString()
-  @MaxLength(65_536)
-  @ApiProperty({ required: false, example: 'We are open on Saturday!' })
+  @ValidateString({ optional: true, maxLength: 65_536 })
+  @ApiProperty({ example: 'We are open on Saturday!' })
   message?: string;
 
   /** Required for image, video and audio (fetched under D12). */
-  @Optional()
-  @IsString()
-  @IsNotEmpty({ message: 'mediaUrl must not be empty' })
-  @MaxLength(MAX_BASE64_CHARS)
-  @ApiProperty({ required: false })
+  @ValidateString({
+    optional: true,
+    notEmpty: 'mediaUrl must not be empty',
+    maxLength: MAX_BASE64_CHARS,
+  })
   mediaUrl?: string;
 
   @Optional()
   @IsString()
   @Matches(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, { message: 'mimeType must be a MIME type' })
   @MaxLength(255)
-  @ApiProperty({ required: false })
   mimeType?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(255)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 255 })
   fileName?: string;
 
   /** Text only: `#RRGGBB`. */
   @Optional()
   @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'backgroundColor must be a hex colour like #FF6600' })
-  @ApiProperty({ required: false, example: '#FF6600' })
+  @ApiProperty({ example: '#FF6600' })
   backgroundColor?: string;
 
   /** Text only. */
@@ -231,13 +218,12 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   @IsIn(Object.keys(STATUS_FONTS), {
     message: `font must be one of ${Object.keys(STATUS_FONTS).join(', ')}`,
   })
-  @ApiProperty({ required: false, enum: Object.keys(STATUS_FONTS), example: 'system' })
+  @ApiProperty({ enum: Object.keys(STATUS_FONTS), example: 'system' })
   font?: string;
 
   /** Audio only (default `true`). */
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, default: true })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ default: true })
   isVoice?: boolean;
 
   /** Audio only, seconds. */
@@ -245,7 +231,6 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(86_400)
-  @ApiProperty({ required: false })
   duration?: number;
 
   /** Audio only, up to 64 samples 0–100. */
@@ -255,7 +240,7 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   @IsInt({ each: true })
   @Min(0, { each: true })
   @Max(100, { each: true })
-  @ApiProperty({ required: false, type: [Number] })
+  @ApiProperty({ type: [Number] })
   waveform?: number[];
 }
 
@@ -271,15 +256,15 @@ export class SentMediaDataDto {
   chat: { jid: string };
   @ApiProperty({ example: 'audio' })
   messageType: string;
-  @ApiProperty({ required: false, example: 'Our new menu' })
+  @ApiProperty({ example: 'Our new menu' })
   content?: string;
-  @ApiProperty({ required: false, example: 'https://mmg.whatsapp.net/v/t62.7114-24/…' })
+  @ApiProperty({ example: 'https://mmg.whatsapp.net/v/t62.7114-24/…' })
   mediaUrl?: string;
-  @ApiProperty({ required: false, example: 'audio/ogg; codecs=opus' })
+  @ApiProperty({ example: 'audio/ogg; codecs=opus' })
   mediaMimeType?: string;
-  @ApiProperty({ required: false, example: 48213 })
+  @ApiProperty({ example: 48213 })
   mediaSize?: number;
-  @ApiProperty({ required: false, example: 12 })
+  @ApiProperty({ example: 12 })
   mediaDuration?: number;
 }
 

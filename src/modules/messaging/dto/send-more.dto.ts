@@ -3,9 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsBoolean,
   IsDefined,
-  IsInt,
   IsNotEmpty,
   IsNumber,
   IsString,
@@ -14,8 +12,12 @@ import {
   Min,
 } from 'class-validator';
 
+import {
+  ValidateBoolean,
+  ValidateInt,
+  ValidateString,
+} from '../../../common/validation/composite-validators';
 import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
-import { Optional } from '../../../common/validation/validators';
 
 /** Fields every send shares (§1.8). */
 export class SendCommonDto {
@@ -28,27 +30,19 @@ export class SendCommonDto {
   number: string;
 
   /** Seconds of "typing…" before sending. */
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(300)
+  @ValidateInt({ optional: true, min: 0, max: 300 })
   delay?: number;
 
   /** Id of a message of this instance to quote. */
-  @Optional()
-  @IsString()
-  @MaxLength(128)
+  @ValidateString({ optional: true, maxLength: 128 })
   replyTo?: string;
 
   /** Quote the message in a private chat with its author (groups; §1.8). */
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   replyPrivate?: boolean;
 
   /** Origin tag stored with the message and carried into events (default `api`). */
-  @Optional()
-  @IsString()
-  @MaxLength(100)
+  @ValidateString({ optional: true, maxLength: 100 })
   source?: string;
 }
 
@@ -68,24 +62,18 @@ export class SendLocationDto extends SendCommonDto {
   @ApiProperty({ example: -46.6565 })
   longitude: number;
 
-  @Optional()
-  @IsString()
-  @MaxLength(1000)
-  @ApiProperty({ required: false, example: 'Head office' })
+  @ValidateString({ optional: true, maxLength: 1000 })
+  @ApiProperty({ example: 'Head office' })
   name?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(1000)
-  @ApiProperty({ required: false, example: 'Av. Paulista, 1000' })
+  @ValidateString({ optional: true, maxLength: 1000 })
+  @ApiProperty({ example: 'Av. Paulista, 1000' })
   address?: string;
 }
 
 /** `POST /api/message/poll/:instance` (API.md §3.2). */
 export class SendPollDto extends SendCommonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'question is required' })
-  @MaxLength(255)
+  @ValidateString({ notEmpty: 'question is required', maxLength: 255 })
   @ApiProperty({ example: 'Which flavor?' })
   question: string;
 
@@ -100,8 +88,7 @@ export class SendPollDto extends SendCommonDto {
   options: string[];
 
   /** Most options one voter may pick; below 1 becomes 1, above the option count becomes it. */
-  @Optional()
-  @IsInt()
-  @ApiProperty({ required: false, default: 1 })
+  @ValidateInt({ optional: true })
+  @ApiProperty({ default: 1 })
   maxAnswer?: number;
 }

@@ -4,18 +4,18 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsNumber,
-  IsString,
-  Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 
+import {
+  ValidateBoolean,
+  ValidateInt,
+  ValidateString,
+} from '../../../common/validation/composite-validators';
 import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
@@ -26,35 +26,25 @@ export const PIX_KEY_TYPES = ['CPF', 'CNPJ', 'EMAIL', 'PHONE', 'RANDOM'] as cons
 
 /** One contact card of `POST /api/message/contact` (at least `fullName` or `phone`). */
 export class VcardDto {
-  @Optional()
-  @IsString()
-  @MaxLength(256)
-  @ApiProperty({ required: false, example: 'Ana Souza' })
+  @ValidateString({ optional: true, maxLength: 256 })
+  @ApiProperty({ example: 'Ana Souza' })
   fullName?: string;
 
   /** Digits (D13 punctuation allowed); becomes `TEL;waid=<digits>`. */
-  @Optional()
-  @IsString()
-  @MaxLength(40)
-  @ApiProperty({ required: false, example: '5511988887777' })
+  @ValidateString({ optional: true, maxLength: 40 })
+  @ApiProperty({ example: '5511988887777' })
   phone?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
-  @ApiProperty({ required: false, example: 'Acme' })
+  @ValidateString({ optional: true, maxLength: 256 })
+  @ApiProperty({ example: 'Acme' })
   organization?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
-  @ApiProperty({ required: false, example: 'ana@acme.com' })
+  @ValidateString({ optional: true, maxLength: 256 })
+  @ApiProperty({ example: 'ana@acme.com' })
   email?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(2048)
-  @ApiProperty({ required: false, example: 'https://acme.com' })
+  @ValidateString({ optional: true, maxLength: 2048 })
+  @ApiProperty({ example: 'https://acme.com' })
   url?: string;
 }
 
@@ -83,78 +73,57 @@ export class SendContactDto extends SendCommonDto {
 
 /** `POST /api/message/reaction/:instance` (API.md §3.2). No delay, replyTo or mentions. */
 export class SendReactionDto extends SendCommonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'messageId is required' })
-  @MaxLength(128)
+  @ValidateString({ notEmpty: 'messageId is required', maxLength: 128 })
   @ApiProperty({ example: '3EB08FCF27E532F1B0F5' })
   messageId: string;
 
   /** An emoji, or `remove`. */
-  @IsString()
-  @IsNotEmpty({ message: 'reaction is required' })
-  @MaxLength(32)
+  @ValidateString({ notEmpty: 'reaction is required', maxLength: 32 })
   @ApiProperty({ example: '👍', description: 'An emoji, or `"remove"`' })
   reaction: string;
 
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, default: false })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ default: false })
   fromMe?: boolean;
 
   /** Author of the target (groups, when `fromMe` is false). */
-  @Optional()
-  @IsString()
-  @MaxLength(120)
-  @ApiProperty({ required: false, example: '5511988887777@s.whatsapp.net' })
+  @ValidateString({ optional: true, maxLength: 120 })
+  @ApiProperty({ example: '5511988887777@s.whatsapp.net' })
   participant?: string;
 }
 
 /** A button of a carousel card or a buttons message. */
 export class ButtonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'buttons[].id is required' })
-  @MaxLength(2048)
+  @ValidateString({ notEmpty: 'buttons[].id is required', maxLength: 2048 })
   @ApiProperty({ example: 'plan_basic' })
   id: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(64)
-  @ApiProperty({ required: false, example: 'Basic' })
+  @ValidateString({ optional: true, maxLength: 64 })
+  @ApiProperty({ example: 'Basic' })
   displayText?: string;
 
   @Optional()
   @IsIn(BUTTON_TYPES, { message: 'buttons[].type must be one of REPLY, URL, CALL, COPY' })
-  @ApiProperty({ required: false, enum: BUTTON_TYPES, default: 'REPLY' })
+  @ApiProperty({ enum: BUTTON_TYPES, default: 'REPLY' })
   type?: (typeof BUTTON_TYPES)[number];
 }
 
 class CardHeaderDto {
-  @IsString()
-  @IsNotEmpty({ message: 'cards[].header.title is required' })
-  @MaxLength(256)
+  @ValidateString({ notEmpty: 'cards[].header.title is required', maxLength: 256 })
   title: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
+  @ValidateString({ optional: true, maxLength: 256 })
   subtitle?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(2048)
+  @ValidateString({ optional: true, maxLength: 2048 })
   imageUrl?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(2048)
+  @ValidateString({ optional: true, maxLength: 2048 })
   videoUrl?: string;
 }
 
 class CardBodyDto {
-  @IsString()
-  @IsNotEmpty({ message: 'cards[].body.text is required' })
-  @MaxLength(1024)
+  @ValidateString({ notEmpty: 'cards[].body.text is required', maxLength: 1024 })
   text: string;
 }
 
@@ -167,9 +136,7 @@ class CardDto {
   @Type(() => CardBodyDto)
   body: CardBodyDto;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
+  @ValidateString({ optional: true, maxLength: 256 })
   footer?: string;
 
   @IsArray()
@@ -182,16 +149,11 @@ class CardDto {
 
 /** `POST /api/message/carousel/:instance` (API.md §3.2). */
 export class SendCarouselDto extends SendCommonDto {
-  @Optional()
-  @IsString()
-  @MaxLength(4096)
-  @ApiProperty({ required: false, example: 'Our plans' })
+  @ValidateString({ optional: true, maxLength: 4096 })
+  @ApiProperty({ example: 'Our plans' })
   message?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 256 })
   footer?: string;
 
   @IsArray({ message: 'cards is required' })
@@ -213,9 +175,7 @@ export class SendCarouselDto extends SendCommonDto {
 
 /** `POST /api/message/button/:instance` (API.md §3.2; alias route `buttons`, D22). */
 export class SendButtonsDto extends SendCommonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'contentText is required' })
-  @MaxLength(4096)
+  @ValidateString({ notEmpty: 'contentText is required', maxLength: 4096 })
   @ApiProperty({ example: 'How can we help?' })
   contentText: string;
 
@@ -227,54 +187,37 @@ export class SendButtonsDto extends SendCommonDto {
   @ApiProperty({ type: [ButtonDto] })
   buttons: ButtonDto[];
 
-  @Optional()
-  @IsString()
-  @MaxLength(60)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 60 })
   headerText?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(60)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 60 })
   footerText?: string;
 
   /** Header media URL (D12); replaces `headerText`. */
-  @Optional()
-  @IsString()
-  @MaxLength(2048)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 2048 })
   mediaUrl?: string;
 
   @Optional()
   @IsIn(['IMAGE', 'VIDEO', 'DOCUMENT'], {
     message: 'mediaType must be one of IMAGE, VIDEO, DOCUMENT',
   })
-  @ApiProperty({ required: false, enum: ['IMAGE', 'VIDEO', 'DOCUMENT'] })
+  @ApiProperty({ enum: ['IMAGE', 'VIDEO', 'DOCUMENT'] })
   mediaType?: string;
 }
 
 class ListRowDto {
-  @IsString()
-  @IsNotEmpty({ message: 'sections[].rows[].id is required' })
-  @MaxLength(200)
+  @ValidateString({ notEmpty: 'sections[].rows[].id is required', maxLength: 200 })
   id: string;
 
-  @IsString()
-  @IsNotEmpty({ message: 'sections[].rows[].title is required' })
-  @MaxLength(24)
+  @ValidateString({ notEmpty: 'sections[].rows[].title is required', maxLength: 24 })
   title: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(72)
+  @ValidateString({ optional: true, maxLength: 72 })
   description?: string;
 }
 
 class ListSectionDto {
-  @Optional()
-  @IsString()
-  @MaxLength(24)
+  @ValidateString({ optional: true, maxLength: 24 })
   title?: string;
 
   @IsArray()
@@ -287,15 +230,11 @@ class ListSectionDto {
 
 /** `POST /api/message/list/:instance` (API.md §3.2). */
 export class SendListDto extends SendCommonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'contentText is required' })
-  @MaxLength(4096)
+  @ValidateString({ notEmpty: 'contentText is required', maxLength: 4096 })
   @ApiProperty({ example: 'Pick a department' })
   contentText: string;
 
-  @IsString()
-  @IsNotEmpty({ message: 'buttonText is required' })
-  @MaxLength(20)
+  @ValidateString({ notEmpty: 'buttonText is required', maxLength: 20 })
   @ApiProperty({ example: 'Open menu' })
   buttonText: string;
 
@@ -309,24 +248,16 @@ export class SendListDto extends SendCommonDto {
   })
   sections: ListSectionDto[];
 
-  @Optional()
-  @IsString()
-  @MaxLength(60)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 60 })
   headerText?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(60)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 60 })
   footerText?: string;
 }
 
 /** `POST /api/message/form/:instance` (API.md §3.2): a WhatsApp Flow behind one button. */
 export class SendFormDto extends SendCommonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'message is required' })
-  @MaxLength(4096)
+  @ValidateString({ notEmpty: 'message is required', maxLength: 4096 })
   @ApiProperty({ example: 'Please fill in your details' })
   message: string;
 
@@ -334,73 +265,49 @@ export class SendFormDto extends SendCommonDto {
   @IsIn(['contact_details', 'registration_offer'], {
     message: 'formType must be one of contact_details, registration_offer',
   })
-  @ApiProperty({ required: false, enum: ['contact_details', 'registration_offer'] })
+  @ApiProperty({ enum: ['contact_details', 'registration_offer'] })
   formType?: 'contact_details' | 'registration_offer';
 
-  @Optional()
-  @IsString()
-  @MaxLength(20)
-  @ApiProperty({ required: false, default: 'Open form' })
+  @ValidateString({ optional: true, maxLength: 20 })
+  @ApiProperty({ default: 'Open form' })
   buttonLabel?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 256 })
   flowToken?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(64)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 64 })
   flowId?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(8)
-  @ApiProperty({ required: false, default: '3' })
+  @ValidateString({ optional: true, maxLength: 8 })
+  @ApiProperty({ default: '3' })
   flowMessageVersion?: string;
 
-  @Optional()
-  @IsInt()
-  @Min(1)
-  @Max(10)
-  @ApiProperty({ required: false, default: 1 })
+  @ValidateInt({ optional: true, min: 1, max: 10 })
+  @ApiProperty({ default: 1 })
   messageVersion?: number;
 
   /** A fully custom `galaxy_message` parameters object, as JSON text (wins over the rest). */
-  @Optional()
-  @IsString()
-  @MaxLength(20_000)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 20_000 })
   buttonParamsJSON?: string;
 
-  @Optional() @IsBoolean() fullNameVisible?: boolean;
-  @Optional() @IsBoolean() phoneNumberVisible?: boolean;
-  @Optional() @IsBoolean() emailVisible?: boolean;
-  @Optional() @IsBoolean() cpfOrCnpjVisible?: boolean;
-  @Optional() @IsBoolean() deliveryAddressVisible?: boolean;
+  @ValidateBoolean({ optional: true }) fullNameVisible?: boolean;
+  @ValidateBoolean({ optional: true }) phoneNumberVisible?: boolean;
+  @ValidateBoolean({ optional: true }) emailVisible?: boolean;
+  @ValidateBoolean({ optional: true }) cpfOrCnpjVisible?: boolean;
+  @ValidateBoolean({ optional: true }) deliveryAddressVisible?: boolean;
 
-  @Optional()
-  @IsString()
-  @MaxLength(256)
+  @ValidateString({ optional: true, maxLength: 256 })
   offerName?: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(1024)
+  @ValidateString({ optional: true, maxLength: 1024 })
   offerDescription?: string;
 }
 
 class PixItemDto {
-  @IsString()
-  @IsNotEmpty({ message: 'items[].name is required' })
-  @MaxLength(256)
+  @ValidateString({ notEmpty: 'items[].name is required', maxLength: 256 })
   name: string;
 
-  @Optional()
-  @IsString()
-  @MaxLength(1024)
+  @ValidateString({ optional: true, maxLength: 1024 })
   description?: string;
 
   @IsInt({ message: 'items[].quantity must be a positive integer' })
@@ -414,15 +321,11 @@ class PixItemDto {
 
 /** `POST /api/message/pix/:instance` (API.md §3.2): a visual "copy key" card, no charge. */
 export class SendPixDto extends SendCommonDto {
-  @IsString()
-  @IsNotEmpty({ message: 'merchantName is required' })
-  @MaxLength(100)
+  @ValidateString({ notEmpty: 'merchantName is required', maxLength: 100 })
   @ApiProperty({ example: 'Acme Ltda' })
   merchantName: string;
 
-  @IsString()
-  @IsNotEmpty({ message: 'pixKey is required' })
-  @MaxLength(140)
+  @ValidateString({ notEmpty: 'pixKey is required', maxLength: 140 })
   @ApiProperty({ example: '12345678901' })
   pixKey: string;
 
@@ -430,10 +333,7 @@ export class SendPixDto extends SendCommonDto {
   @ApiProperty({ enum: PIX_KEY_TYPES })
   pixKeyType: (typeof PIX_KEY_TYPES)[number];
 
-  @Optional()
-  @IsString()
-  @MaxLength(4096)
-  @ApiProperty({ required: false })
+  @ValidateString({ optional: true, maxLength: 4096 })
   message?: string;
 
   @Optional()
@@ -442,7 +342,6 @@ export class SendPixDto extends SendCommonDto {
   @ValidateNested({ each: true })
   @Type(() => PixItemDto)
   @ApiProperty({
-    required: false,
     example: [{ name: 'T-shirt', description: 'Size M', quantity: 1, unitPrice: 49.9 }],
   })
   items?: PixItemDto[];

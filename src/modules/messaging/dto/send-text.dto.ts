@@ -1,14 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsNotEmpty,
-  IsString,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, MaxLength, ValidateIf } from 'class-validator';
 
+import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
 import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
@@ -16,21 +9,16 @@ import { SendCommonDto } from './send-more.dto';
 export class SendTextDto extends SendCommonDto {
   /** The text. */
   @ValidateIf((dto: SendTextDto) => dto.text === undefined || dto.message !== undefined)
-  @IsString()
-  @IsNotEmpty({ message: 'message is required' })
-  @MaxLength(65_536)
-  @ApiProperty({ example: 'Hello', required: false })
+  @ValidateString({ notEmpty: 'message is required', maxLength: 65_536 })
+  @ApiProperty({ example: 'Hello' })
   message?: string;
 
   /** Deprecated alias of `message` (D22). */
-  @Optional()
-  @IsString()
-  @MaxLength(65_536)
-  @ApiProperty({ required: false, deprecated: true })
+  @ValidateString({ optional: true, maxLength: 65_536 })
+  @ApiProperty({ deprecated: true })
   text?: string;
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   linkPreview?: boolean;
 
   /** Numbers to mention (groups). */
@@ -41,8 +29,7 @@ export class SendTextDto extends SendCommonDto {
   @MaxLength(120, { each: true })
   mention?: string[];
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   mentionAll?: boolean;
 }
 
@@ -59,9 +46,8 @@ export class SentMessageDataDto {
   messageType: string;
   @ApiProperty({ example: 'Hello' })
   content: string;
-  @ApiProperty({ required: false, type: [String] })
+  @ApiProperty({ type: [String] })
   mentions?: string[];
-  @ApiProperty({ required: false })
   replyTo?: string;
 }
 

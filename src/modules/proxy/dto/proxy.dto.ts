@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
+import { IsIn } from 'class-validator';
 
-import { IsPortString, Optional, Trim } from '../../../common/validation/validators';
+import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
+import { IsPortString, Optional } from '../../../common/validation/validators';
 import { PROXY_PROTOCOLS, type ProxyProtocol } from '../entities/proxy-config.entity';
 
 /**
@@ -11,49 +12,40 @@ import { PROXY_PROTOCOLS, type ProxyProtocol } from '../entities/proxy-config.en
  * connect/reconnect (API.md §3.1).
  */
 export class SetProxyDto {
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, example: true, default: true })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ example: true, default: true })
   enabled?: boolean;
 
   /**
    * IP or host name. D12: a private, loopback or special-use address (any encoding) or a local
    * name is refused unless in PROXY_ALLOWED_HOSTS (or ALLOW_PRIVATE_TARGETS).
    */
-  @Optional()
-  @Trim()
-  @IsString()
-  @MaxLength(255)
-  @ApiProperty({ required: false, example: '10.0.0.5' })
+  @ValidateString({ optional: true, trim: true, maxLength: 255 })
+  @ApiProperty({ example: '10.0.0.5' })
   host?: string;
 
   /** A string, e.g. `"1080"`. */
   @Optional()
   @IsPortString()
-  @ApiProperty({ required: false, example: '1080', type: String })
+  @ApiProperty({ example: '1080', type: String })
   port?: string;
 
   @Optional()
   @IsIn(PROXY_PROTOCOLS, { message: `protocol must be one of ${PROXY_PROTOCOLS.join(', ')}` })
   @ApiProperty({
-    required: false,
     enum: PROXY_PROTOCOLS,
     enumName: 'ProxyProtocol',
     example: 'socks5',
   })
   protocol?: ProxyProtocol;
 
-  @Optional()
-  @IsString()
-  @MaxLength(255)
-  @ApiProperty({ required: false, example: 'user' })
+  @ValidateString({ optional: true, maxLength: 255 })
+  @ApiProperty({ example: 'user' })
   username?: string;
 
   /** Encrypted at rest, never returned (D11). Omitted keeps the stored one; `""` or `null` clears it. */
-  @Optional({ nullable: true })
-  @IsString()
-  @MaxLength(1024)
-  @ApiProperty({ required: false, example: 'secret', nullable: true, writeOnly: true })
+  @ValidateString({ nullable: true, maxLength: 1024 })
+  @ApiProperty({ example: 'secret', nullable: true, writeOnly: true })
   password?: string | null;
 }
 

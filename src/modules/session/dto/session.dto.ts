@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 
+import { ValidateInt } from '../../../common/validation/composite-validators';
 import { Optional } from '../../../common/validation/validators';
 
 /** `GET /api/instance/connect/:instance` query (API.md §3.1, D9). */
@@ -10,16 +11,14 @@ export class ConnectQueryDto {
   @Optional()
   @IsString()
   @Matches(/^\+?[\d\s\-()]{8,24}$/, { message: 'number must be a phone number with country code' })
-  @ApiProperty({ required: false, example: '5511999999999' })
+  @ApiProperty({ example: '5511999999999' })
   number?: string;
 
   /** Days of history to sync; WhatsApp may not honour it. */
   @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(3650)
-  @ApiProperty({ required: false, example: 7 })
+  @ValidateInt({ min: 0, max: 3650 })
+  @ApiProperty({ example: 7 })
   history?: number;
 }
 
@@ -28,11 +27,11 @@ export class ConnectResponseDto {
   success: true;
   @ApiProperty({ example: 'QR code generated' })
   message: string;
-  @ApiProperty({ required: false, example: '2@abc…,xyz==,base64string' })
+  @ApiProperty({ example: '2@abc…,xyz==,base64string' })
   qrCode?: string;
-  @ApiProperty({ required: false, example: 'data:image/png;base64,iVBORw0K…' })
+  @ApiProperty({ example: 'data:image/png;base64,iVBORw0K…' })
   qrCodeBase64?: string;
-  @ApiProperty({ required: false, example: 'ABCD1234' })
+  @ApiProperty({ example: 'ABCD1234' })
   pairingCode?: string;
   @ApiProperty({ example: 'qr', enum: ['qr', 'pairing_code', 'connected'] })
   status: string;

@@ -1,47 +1,39 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 
-import { Optional } from '../../../common/validation/validators';
+import {
+  ValidateBoolean,
+  ValidateInt,
+  ValidateString,
+} from '../../../common/validation/composite-validators';
 
 /** Partial update of the settings (API.md §3.1 settings); at least one field. */
 export class UpdateSettingsDto {
   /** Reject incoming calls automatically. */
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   autoRejectCalls?: boolean;
 
   /** Message sent to the caller on rejection. */
-  @Optional()
-  @IsString()
-  @MaxLength(4096)
-  @ApiProperty({ required: false, example: "Sorry, we can't take calls here." })
+  @ValidateString({ optional: true, maxLength: 4096 })
+  @ApiProperty({ example: "Sorry, we can't take calls here." })
   callRejectMessage?: string;
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   ignoreGroupMessages?: boolean;
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   keepOnlineStatus?: boolean;
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   autoReadMessages?: boolean;
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   disableHistorySync?: boolean;
 
-  @Optional()
-  @IsBoolean()
+  @ValidateBoolean({ optional: true })
   ignoreStatus?: boolean;
 
   /** Wharf extension (D14): outbound messages per minute, 0 = unlimited. */
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(6000)
+  @ValidateInt({ optional: true, min: 0, max: 6000 })
   sendRatePerMinute?: number;
 }
 

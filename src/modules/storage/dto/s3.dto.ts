@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
 
+import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
 import { Optional, Trim } from '../../../common/validation/validators';
 
 /**
@@ -8,16 +9,15 @@ import { Optional, Trim } from '../../../common/validation/validators';
  * (the default) needs `region`, `bucket`, `accessKey` and `secretKey` each time.
  */
 export class SetS3Dto {
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, example: true, default: true })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ example: true, default: true })
   enabled?: boolean;
 
   @Optional()
   @Trim()
   @IsString()
   @Matches(/^[a-z0-9-]{2,64}$/, { message: 'region must look like us-east-1' })
-  @ApiProperty({ required: false, example: 'us-east-1' })
+  @ApiProperty({ example: 'us-east-1' })
   region?: string;
 
   /** Must already exist; Wharf does not create it. */
@@ -25,40 +25,28 @@ export class SetS3Dto {
   @Trim()
   @IsString()
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$/, { message: 'bucket must be a valid bucket name' })
-  @ApiProperty({ required: false, example: 'wharf-media' })
+  @ApiProperty({ example: 'wharf-media' })
   bucket?: string;
 
-  @Optional()
-  @Trim()
-  @IsString()
-  @MaxLength(255)
-  @ApiProperty({ required: false, example: 'AKIAIOSFODNN7EXAMPLE' })
+  @ValidateString({ optional: true, trim: true, maxLength: 255 })
+  @ApiProperty({ example: 'AKIAIOSFODNN7EXAMPLE' })
   accessKey?: string;
 
   /** Encrypted at rest, never returned (D11). */
-  @Optional()
-  @IsString()
-  @MaxLength(1024)
+  @ValidateString({ optional: true, maxLength: 1024 })
   @ApiProperty({
-    required: false,
     example: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     writeOnly: true,
   })
   secretKey?: string;
 
   /** Empty for AWS; the URL of MinIO, DigitalOcean Spaces, Backblaze… (D12). */
-  @Optional()
-  @Trim()
-  @IsString()
-  @MaxLength(2048)
-  @ApiProperty({ required: false, example: 'https://minio.example.com' })
+  @ValidateString({ optional: true, trim: true, maxLength: 2048 })
+  @ApiProperty({ example: 'https://minio.example.com' })
   endpoint?: string;
 
-  @Optional()
-  @Trim()
-  @IsString()
-  @MaxLength(255)
-  @ApiProperty({ required: false, example: 'media/' })
+  @ValidateString({ optional: true, trim: true, maxLength: 255 })
+  @ApiProperty({ example: 'media/' })
   pathPrefix?: string;
 }
 

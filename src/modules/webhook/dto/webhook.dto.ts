@@ -3,19 +3,17 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
-  IsString,
   IsUUID,
   Max,
-  MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
 
-import { Optional, Trim } from '../../../common/validation/validators';
+import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
+import { Optional } from '../../../common/validation/validators';
 import { EVENT_NAMES } from '../../events/event-names';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity';
 import { MAX_WEBHOOK_URL_LENGTH } from '../webhook.constants';
@@ -24,29 +22,27 @@ import { MAX_WEBHOOK_URL_LENGTH } from '../webhook.constants';
 export class WebhookSummaryDto {
   @ApiProperty({ example: true })
   enabled: boolean;
-  @ApiProperty({ example: 'default', required: false })
+  @ApiProperty({ example: 'default' })
   label?: string;
   @ApiProperty({
     example: 'https://app.example.com/wh',
-    required: false,
     nullable: true,
     type: String,
   })
   url?: string | null;
-  @ApiProperty({ example: false, required: false })
+  @ApiProperty({ example: false })
   byEvents?: boolean;
   @ApiProperty({
     enum: EVENT_NAMES,
     enumName: 'EventName',
     isArray: true,
-    required: false,
     example: ['message.exchange'],
   })
   events?: string[];
-  @ApiProperty({ example: false, required: false })
+  @ApiProperty({ example: false })
   mediaBase64?: boolean;
   /** Set when the inline block of instance creation was refused (the instance is still created). */
-  @ApiProperty({ required: false, example: 'url must use http or https' })
+  @ApiProperty({ example: 'url must use http or https' })
   error?: string;
 }
 
@@ -57,41 +53,32 @@ export class WebhookSummaryDto {
  */
 export class SetWebhookDto {
   /** Free-form name; the webhook's identity within the instance. */
-  @Optional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'crm', default: 'default' })
+  @ValidateString({ optional: true, trim: true, maxLength: 100 })
+  @ApiProperty({ example: 'crm', default: 'default' })
   label?: string;
 
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, example: true, default: true })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ example: true, default: true })
   enabled?: boolean;
 
   /**
    * http(s) delivery URL, used exactly as given, query string included (D6, D12). Required unless
    * `enabled` is false; `null` is the same as omitted.
    */
-  @Optional({ nullable: true })
-  @IsString()
-  @MaxLength(MAX_WEBHOOK_URL_LENGTH)
-  @ApiProperty({ required: false, example: 'https://app.example.com/wh', nullable: true })
+  @ValidateString({ nullable: true, maxLength: MAX_WEBHOOK_URL_LENGTH })
+  @ApiProperty({ example: 'https://app.example.com/wh', nullable: true })
   url?: string | null;
 
   /**
    * Sent verbatim as the `Authorization` header; omitted or `null` = no such header. Encrypted at
    * rest (D11).
    */
-  @Optional({ nullable: true })
-  @IsString()
-  @MaxLength(4096)
-  @ApiProperty({ required: false, example: 'Bearer svc-token-xyz', nullable: true })
+  @ValidateString({ nullable: true, maxLength: 4096 })
+  @ApiProperty({ example: 'Bearer svc-token-xyz', nullable: true })
   authorization?: string | null;
 
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, example: false, default: false })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ example: false, default: false })
   byEvents?: boolean;
 
   /** Subset of the six event names, order kept; empty, omitted or `null` = all six. */
@@ -101,7 +88,6 @@ export class SetWebhookDto {
     message: `events must contain at most ${EVENT_NAMES.length} event names`,
   })
   @ApiProperty({
-    required: false,
     nullable: true,
     enum: EVENT_NAMES,
     enumName: 'EventName',
@@ -110,9 +96,8 @@ export class SetWebhookDto {
   })
   events?: string[] | null;
 
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, example: false, default: false })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ example: false, default: false })
   mediaBase64?: boolean;
 }
 
@@ -161,19 +146,15 @@ export class WebhookListResponseDto {
 
 /** `?label=`: present (even empty) = read one webhook; empty means `default`. */
 export class GetWebhookQueryDto {
-  @Optional()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'crm' })
+  @ValidateString({ optional: true, maxLength: 100 })
+  @ApiProperty({ example: 'crm' })
   label?: string;
 }
 
 export class RotateSecretQueryDto {
   /** The webhook whose secret is rotated; empty or omitted = `default`. */
-  @Optional()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'crm' })
+  @ValidateString({ optional: true, maxLength: 100 })
+  @ApiProperty({ example: 'crm' })
   label?: string;
 }
 
@@ -197,32 +178,30 @@ export class RotateSecretResponseDto {
 
 /** Filters and cursor of `GET /api/events/deliveries/:instance` (D6). Newest first. */
 export class ListDeliveriesQueryDto {
-  @Optional()
-  @IsString()
-  @MaxLength(100)
-  @ApiProperty({ required: false, example: 'crm' })
+  @ValidateString({ optional: true, maxLength: 100 })
+  @ApiProperty({ example: 'crm' })
   label?: string;
 
   @Optional()
   @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
-  @ApiProperty({ required: false, enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' })
+  @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' })
   status?: DeliveryStatus;
 
   @Optional()
   @IsIn(EVENT_NAMES, { message: `event must be one of ${EVENT_NAMES.join(', ')}` })
-  @ApiProperty({ required: false, enum: EVENT_NAMES, enumName: 'EventName' })
+  @ApiProperty({ enum: EVENT_NAMES, enumName: 'EventName' })
   event?: string;
 
   /** Deliveries created at or after this time (ISO-8601). */
   @Optional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date' })
-  @ApiProperty({ required: false, example: '2026-04-28T00:00:00Z' })
+  @ApiProperty({ example: '2026-04-28T00:00:00Z' })
   from?: string;
 
   /** Deliveries created before this time (ISO-8601). */
   @Optional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date' })
-  @ApiProperty({ required: false, example: '2026-04-29T00:00:00Z' })
+  @ApiProperty({ example: '2026-04-29T00:00:00Z' })
   to?: string;
 
   /** Page size, 1–500 (default 50). */
@@ -233,13 +212,12 @@ export class ListDeliveriesQueryDto {
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(500)
-  @ApiProperty({ required: false, example: 50, type: Number })
+  @ApiProperty({ example: 50, type: Number })
   limit?: number;
 
   /** `nextCursor` of the previous page. */
   @Optional()
   @IsUUID('all', { message: 'cursor must be a cursor returned by this endpoint' })
-  @ApiProperty({ required: false })
   cursor?: string;
 }
 
@@ -301,12 +279,12 @@ export class RetryDeliveriesDto {
   @IsUUID('all', { each: true, message: 'ids must contain delivery ids' })
   @ArrayMaxSize(1000)
   @IsArray({ message: 'ids must be an array of delivery ids, or status must be "dead"' })
-  @ApiProperty({ required: false, example: ['01966f3a-9c00-7d4e-9f10-3a5b7c9d1e2f'] })
+  @ApiProperty({ example: ['01966f3a-9c00-7d4e-9f10-3a5b7c9d1e2f'] })
   ids?: string[];
 
   @Optional()
   @IsIn(['dead'], { message: 'status must be "dead"' })
-  @ApiProperty({ required: false, enum: ['dead'], example: 'dead' })
+  @ApiProperty({ enum: ['dead'], example: 'dead' })
   status?: 'dead';
 }
 

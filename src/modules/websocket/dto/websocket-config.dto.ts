@@ -1,15 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn } from 'class-validator';
 
+import { ValidateBoolean } from '../../../common/validation/composite-validators';
 import { ArrayDistinct, Optional } from '../../../common/validation/validators';
 import { EVENT_NAMES } from '../../events/event-names';
 
 /** `POST /api/events/websocket/:instance` (API.md §3.9). */
 export class SetWebsocketDto {
   /** `false` clears `events` and `mediaBase64`; open sockets stay open, new upgrades are refused. */
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, default: true, example: true })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ default: true, example: true })
   enabled?: boolean;
 
   /** Subset of the six event names, each at most once; empty or omitted = all. */
@@ -21,7 +21,6 @@ export class SetWebsocketDto {
   @ArrayDistinct()
   @IsIn(EVENT_NAMES, { each: true, message: `events must contain only ${EVENT_NAMES.join(', ')}` })
   @ApiProperty({
-    required: false,
     enum: EVENT_NAMES,
     enumName: 'EventName',
     isArray: true,
@@ -30,9 +29,8 @@ export class SetWebsocketDto {
   events?: string[];
 
   /** Adds `media.base64` to `message.exchange` frames. */
-  @Optional()
-  @IsBoolean()
-  @ApiProperty({ required: false, default: false, example: false })
+  @ValidateBoolean({ optional: true })
+  @ApiProperty({ default: false, example: false })
   mediaBase64?: boolean;
 }
 
@@ -49,7 +47,7 @@ export class WebsocketSummaryDto {
   @ApiProperty({ example: false })
   mediaBase64: boolean;
   /** Set when the inline block of instance creation was refused (the instance is still created). */
-  @ApiProperty({ required: false, example: 'websocketEvents has unknown event names: foo' })
+  @ApiProperty({ example: 'websocketEvents has unknown event names: foo' })
   error?: string;
 }
 
