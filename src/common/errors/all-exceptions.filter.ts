@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { isRedisOutage, RedisUnavailableError } from '../redis/redis-outage';
 import {
   DomainError,
   InternalError,
@@ -19,6 +20,7 @@ import { errorEnvelope } from './error-envelope';
 /** Maps framework and Fastify errors to the D2 envelope. */
 export function toDomainError(exception: unknown): DomainError {
   if (exception instanceof DomainError) return exception;
+  if (isRedisOutage(exception)) return new RedisUnavailableError();
   if (exception instanceof HttpException) {
     const status: number = exception.getStatus();
     if (status === 404) return new RouteNotFoundError();

@@ -4,6 +4,7 @@ import Bull, { type Job, type Queue } from 'bull';
 
 import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
 import { holdsWholeJob } from '../../common/redis/bull-fragments';
+import { bullRedisOptions } from '../../common/redis/redis-outage';
 import type { AllConfig } from '../../config';
 
 /** Base name of the outbound queues; each session owner has `outbound:<ownerId>` (D14, D20). */
@@ -46,6 +47,7 @@ export class OutboundQueue implements OnApplicationShutdown {
         `${OUTBOUND_QUEUE}:${ownerId}`,
         this.config.get('redis.url', { infer: true }),
         {
+          ...bullRedisOptions(),
           prefix: `${this.config.get('redis.keyPrefix', { infer: true })}bull`,
           defaultJobOptions: { attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 },
         },

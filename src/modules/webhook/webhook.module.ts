@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 
+import { bullRedisOptions } from '../../common/redis/redis-outage';
 import type { AllConfig } from '../../config';
 import { MediaModule } from '../media/media.module';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
@@ -30,10 +31,17 @@ import { WebhookHttpClient } from './webhook-http.client';
         // Connection and prefix repeated here: the shared BullModule.forRootAsync options are not
         // reliably merged into async queue options (@nestjs/bull 11), and an unprefixed queue
         // would be shared by every Wharf deployment on the same Redis.
+        const outage = bullRedisOptions();
         return {
+          ...outage,
           url: config.get('redis.url', { infer: true }),
           prefix: `${config.get('redis.keyPrefix', { infer: true })}bull`,
-          settings: { lockDuration: lock, stalledInterval: lock, maxStalledCount: 5 },
+          settings: {
+            ...outage.settings,
+            lockDuration: lock,
+            stalledInterval: lock,
+            maxStalledCount: 5,
+          },
         };
       },
     }),
