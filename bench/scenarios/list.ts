@@ -11,6 +11,7 @@
  */
 import { insertInstances } from '../../test/support/bulk-instances';
 import { createAccount } from '../../test/support/fixtures';
+import { sampleHealth } from '../../test/support/health-sampler';
 import {
   newResult,
   percentile,
@@ -47,24 +48,11 @@ async function listCall(url: string, token: string, query: string): Promise<Call
   };
 }
 
-/** Samples `/health` latency and Wharf's RSS every 50 ms until `stop()`. */
+/** Samples `/health` latency (test/support/health-sampler.ts) and Wharf's RSS every 50 ms. */
 function sampler(url: string, pid: number | undefined) {
-  const health: number[] = [];
+  const health = sampleHealth(url);
   const rss: number[] = [];
   let running = true;
-  const healthLoop = (async () => {
-    while (running) {
-      const started = performance.now();
-      try {
-        const res = await fetch(`${url}/health`);
-        await res.arrayBuffer();
-        health.push(res.ok ? performance.now() - started : Infinity);
-      } catch {
-        health.push(Infinity);
-      }
-      await sleep(50);
-    }
-  })();
   const rssLoop = (async () => {
     while (running) {
       const value = rssMB(pid);
@@ -75,8 +63,8 @@ function sampler(url: string, pid: number | undefined) {
   return {
     stop: async () => {
       running = false;
-      await Promise.all([healthLoop, rssLoop]);
-      return { health, rss };
+      await rssLoop;
+      return { health: await health.stop(), rss };
     },
   };
 }

@@ -25,6 +25,7 @@ import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-deli
 import { WebsocketConfig } from '../../src/modules/websocket/entities/websocket-config.entity';
 import { insertInstances } from '../support/bulk-instances';
 import { createAccount, createInstance, type InstanceFixture } from '../support/fixtures';
+import { sampleHealth } from '../support/health-sampler';
 import { Api } from '../support/http';
 import {
   linkByQr,
@@ -63,32 +64,6 @@ const INSTANCE_TABLES: EntityClass<{ instance: unknown }>[] = [
 async function instancesOf(wharf: WharfHandle, accountId: string): Promise<number> {
   const orm = await wharf.orm();
   return orm.em.fork().count(Instance, { account: accountId });
-}
-
-/** Samples `GET /health` every 50 ms until stopped; `stop()` gives every latency, ms. */
-function sampleHealth(url: string): { stop(): Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      try {
-        const res = await fetch(`${url}/health`);
-        await res.arrayBuffer();
-        latencies.push(res.ok ? performance.now() - started : Infinity);
-      } catch {
-        latencies.push(Infinity);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return latencies;
-    },
-  };
 }
 
 describe('account deletion in the background (issue 11)', () => {
