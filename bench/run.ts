@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { runAccept } from './scenarios/accept';
 import { runDeliver } from './scenarios/deliver';
+import { runList } from './scenarios/list';
 import { type BenchOptions, parseOptions } from './scenarios/options';
 import { runRestore } from './scenarios/restore';
 import { runSend } from './scenarios/send';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (options: BenchOptions) => Promise<ScenarioResul
   sessions: runSessions,
   restore: runRestore,
   soak: runSoak,
+  list: runList,
 };
 
 async function main(): Promise<void> {

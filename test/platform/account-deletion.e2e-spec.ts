@@ -9,10 +9,7 @@
  *   node --experimental-vm-modules node_modules/jest/bin/jest.js --config jest.e2e.config.js \
  *   test/platform/account-deletion.e2e-spec.ts -t responsive
  */
-import { randomBytes } from 'node:crypto';
-
 import type { EntityClass } from '@mikro-orm/core';
-import { v7 as uuidv7 } from 'uuid';
 
 import { Account } from '../../src/modules/account/entities/account.entity';
 import { EventLog } from '../../src/modules/events/entities/event-log.entity';
@@ -26,7 +23,9 @@ import { S3Config } from '../../src/modules/storage/entities/s3-config.entity';
 import { Webhook } from '../../src/modules/webhook/entities/webhook.entity';
 import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-delivery.entity';
 import { WebsocketConfig } from '../../src/modules/websocket/entities/websocket-config.entity';
+import { insertInstances } from '../support/bulk-instances';
 import { createAccount, createInstance, type InstanceFixture } from '../support/fixtures';
+import { sampleHealth } from '../support/health-sampler';
 import { Api } from '../support/http';
 import {
   linkByQr,
@@ -62,63 +61,9 @@ const INSTANCE_TABLES: EntityClass<{ instance: unknown }>[] = [
   Message,
 ];
 
-/** Inserts `count` bare instances (with their settings row) straight into the database. */
-async function insertInstances(wharf: WharfHandle, accountId: string, count: number) {
-  const orm = await wharf.orm();
-  const em = orm.em.fork();
-  const now = new Date();
-  for (let start = 0; start < count; start += 500) {
-    const instances = [];
-    const settings = [];
-    for (let i = start; i < Math.min(count, start + 500); i++) {
-      const id = uuidv7();
-      instances.push({
-        id,
-        createdAt: now,
-        updatedAt: now,
-        account: accountId,
-        name: `bulk-${i}`,
-        tokenDigest: randomBytes(32).toString('hex'),
-        tokenCipher: 'not-a-real-cipher',
-        state: 'disconnected',
-        isBusiness: false,
-      });
-      settings.push({ id: uuidv7(), createdAt: now, updatedAt: now, instance: id });
-    }
-    await em.insertMany(Instance, instances as never[]);
-    await em.insertMany(InstanceSettings, settings);
-  }
-}
-
 async function instancesOf(wharf: WharfHandle, accountId: string): Promise<number> {
   const orm = await wharf.orm();
   return orm.em.fork().count(Instance, { account: accountId });
-}
-
-/** Samples `GET /health` every 50 ms until stopped; `stop()` gives every latency, ms. */
-function sampleHealth(url: string): { stop(): Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      try {
-        const res = await fetch(`${url}/health`);
-        await res.arrayBuffer();
-        latencies.push(res.ok ? performance.now() - started : Infinity);
-      } catch {
-        latencies.push(Infinity);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return latencies;
-    },
-  };
 }
 
 describe('account deletion in the background (issue 11)', () => {

@@ -1,10 +1,9 @@
-/** Helpers of the webhook e2e tests: receivers, the burst publisher, a private Redis. */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+/** Helpers of the webhook e2e tests: receivers, the burst publisher. */
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 
@@ -170,40 +169,6 @@ export function publishEvents(wharf: WharfHandle, spec: PublishSpec): Publisher 
     });
   });
   return { child, done };
-}
-
-/** A private redis-server on a free port, so a test may FLUSHALL without touching other suites. */
-export interface PrivateRedis {
-  url: string;
-  flushAll(): Promise<void>;
-  /** Runs one redis-cli command; resolves with its raw output. */
-  command(...args: string[]): Promise<string>;
-  stop(): Promise<void>;
-}
-
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const cli = (...args: string[]) =>
-    promisify(execFile)('redis-cli', ['-p', String(port), ...args]);
-  await waitUntil('redis-server to answer', async () =>
-    (await cli('PING')).stdout.includes('PONG'),
-  );
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    flushAll: async () => {
-      await cli('FLUSHALL');
-    },
-    command: async (...args) => (await cli(...args)).stdout,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
 }
 
 /** `waitUntil` typed for checks that return `undefined` (or `false`) until ready. */

@@ -2,13 +2,12 @@ import { EventLog } from '../../src/modules/events/entities/event-log.entity';
 import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-delivery.entity';
 import { createAccount, createInstance, InstanceFixture } from '../support/fixtures';
 import { Api } from '../support/http';
+import { PrivateRedis, startPrivateRedis } from '../support/private-redis';
 import { startWharf, WharfHandle } from '../support/wharf';
 import {
   eventually,
-  PrivateRedis,
   publishEvents,
   Receiver,
-  startPrivateRedis,
   startReceiver,
   verifyDelivery,
 } from './webhook-helpers';

@@ -9,6 +9,7 @@ import {
 import { WhatsAppEngineError } from '@wharf/whatsapp';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { isRedisOutage, RedisUnavailableError } from '../redis/redis-outage';
 import {
   DomainError,
   InternalError,
@@ -26,6 +27,7 @@ import { errorEnvelope } from './error-envelope';
 export function toDomainError(exception: unknown): DomainError {
   if (exception instanceof DomainError) return exception;
   if (exception instanceof WhatsAppEngineError) return engineErrorToDomain(exception);
+  if (isRedisOutage(exception)) return new RedisUnavailableError();
   if (exception instanceof HttpException) {
     const status: number = exception.getStatus();
     if (status === 404) return new RouteNotFoundError();

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import Bull, { type Queue, type QueueOptions } from 'bull';
 
 import type { AllConfig } from '../../config';
+import { bullRedisOptions } from '../redis/redis-outage';
 
 /**
  * A queue's own Bull options (job defaults, lock settings, limiter): everything but the
@@ -14,15 +15,20 @@ export type QueueDefaults = Omit<QueueOptions, 'redis' | 'prefix' | 'createClien
 /**
  * The Bull options of a Wharf queue: `REDIS_URL`, the key prefix `<REDIS_KEY_PREFIX>bull` (an
  * unprefixed queue would be shared by every deployment on the same Redis) and the queue's own
- * `defaults`. The connection is given per queue because the shared `BullModule.forRootAsync`
- * options are not reliably merged into async queue options (@nestjs/bull 11).
+ * `defaults`, plus the bounded reconnect of {@link bullRedisOptions} (issue 11: a queue's worker
+ * is idle at most about 2 s after Redis returns). The connection is given per queue because the
+ * shared `BullModule.forRootAsync` options are not reliably merged into async queue options
+ * (@nestjs/bull 11).
  */
 export function queueOptions(
   config: ConfigService<AllConfig, true>,
   defaults: QueueDefaults = {},
 ): QueueOptions & { url: string } {
+  const outage = bullRedisOptions();
   return {
     ...defaults,
+    redis: outage.redis,
+    settings: { ...outage.settings, ...defaults.settings },
     url: config.get('redis.url', { infer: true }),
     prefix: `${config.get('redis.keyPrefix', { infer: true })}bull`,
   };

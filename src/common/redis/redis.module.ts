@@ -3,9 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 
 import type { AllConfig } from '../../config';
+import { REDIS } from './redis.tokens';
+import { RedisAvailability } from './redis-availability';
+import { redisRetryDelayMs } from './redis-outage';
 
-/** Injection token of the shared ioredis client (commands fail fast when Redis is down). */
-export const REDIS = Symbol('REDIS');
+export { REDIS };
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -18,7 +20,9 @@ class RedisLifecycle implements OnApplicationShutdown {
 
 /**
  * One ioredis client for rate limits, health and small coordination keys. It does not queue
- * commands while disconnected, so callers can fail open (D5) instead of hanging.
+ * commands while disconnected, so callers can fail open (D5) or answer 503 `REDIS_UNAVAILABLE`
+ * (redis-outage.ts) instead of hanging; it reconnects at most 1 s apart. `RedisAvailability`
+ * follows it through outages for readiness (issue 11).
  */
 @Global()
 @Module({
@@ -33,7 +37,7 @@ class RedisLifecycle implements OnApplicationShutdown {
           maxRetriesPerRequest: 1,
           commandTimeout: 1000,
           lazyConnect: false,
-          retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+          retryStrategy: redisRetryDelayMs,
         });
         let lastError = 0;
         client.on('error', (error: Error) => {
@@ -53,7 +57,8 @@ class RedisLifecycle implements OnApplicationShutdown {
       },
     },
     RedisLifecycle,
+    RedisAvailability,
   ],
-  exports: [REDIS],
+  exports: [REDIS, RedisAvailability],
 })
 export class RedisModule {}

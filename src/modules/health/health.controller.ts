@@ -15,6 +15,7 @@ import { MetricsRegistry } from '../../common/metrics/metrics.registry';
 import { QueueMonitor } from '../../common/metrics/queue-monitor';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { REDIS } from '../../common/redis/redis.module';
+import { RedisAvailability } from '../../common/redis/redis-availability';
 
 /** How long `/health/ready` waits for the database's answer (ms). */
 const DATABASE_CHECK_TIMEOUT_MS = 2000;
@@ -28,6 +29,7 @@ export class HealthController {
     private readonly orm: MikroORM,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly redisAvailability: RedisAvailability,
     private readonly registry: MetricsRegistry,
     private readonly queues: QueueMonitor,
   ) {}
@@ -57,15 +59,7 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     return this.run(reply, [
       () => this.databaseCheck(),
-      async () => {
-        const indicator = this.indicators.check('redis');
-        try {
-          await this.redis.ping();
-          return indicator.up();
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      },
+      () => this.redisCheck(),
       () => {
         const indicator = this.indicators.check('queues');
         const down = this.queues.down();
@@ -102,6 +96,34 @@ export class HealthController {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Issue 11: `redis` is up when Redis answers PING and nothing is left to redo after an outage.
+   * Down with `Redis unavailable: <last connection error> (since <ISO time>)` while it cannot be
+   * reached (requests that need it
+   * answer 503 `REDIS_UNAVAILABLE` meanwhile), and with `Redis is back; recovering: <names>`
+   * while `RedisAvailability` runs its recovery hooks (sessions taking their leases back, during
+   * which their sends still answer 503).
+   */
+  private async redisCheck(): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check('redis');
+    const availability = this.redisAvailability.state();
+    try {
+      await this.redis.ping();
+    } catch (error) {
+      const reason =
+        availability.state === 'down'
+          ? `${availability.reason} (since ${availability.since.toISOString()})`
+          : (error as Error).message;
+      return indicator.down({ message: `Redis unavailable: ${reason}` });
+    }
+    if (availability.state === 'recovering') {
+      return indicator.down({
+        message: `Redis is back; recovering: ${availability.pending.join(', ')}`,
+      });
+    }
+    return indicator.up();
   }
 
   private async run(

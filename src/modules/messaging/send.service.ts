@@ -176,7 +176,12 @@ export class SendService {
     });
     // One INSERT, no BEGIN/COMMIT around it: the accept path's only write (bench `accept`).
     await em.insert(row);
-    await this.queue.add(owner, { rowId: row.id, instanceId: instance.id });
+    await this.queue.add(owner, { rowId: row.id, instanceId: instance.id }).catch(async (error) => {
+      // Not queued (Redis went away since the lease read): unstore it, so the answer (503 when
+      // Redis is unreachable, issue 11) is true and nothing accepted is lost.
+      await this.em.fork().nativeDelete(Message, { id: row.id, status: 'pending' });
+      throw error;
+    });
     return { row, replayed: false };
   }
 }

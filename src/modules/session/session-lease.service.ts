@@ -26,6 +26,13 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+const RAISE = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`;
+
 /**
  * One owner per WhatsApp session (D20): a Redis key per instance holding `<owner>:<token>` with a
  * TTL. Acquiring increments the instance's fencing counter first, so every new owner has a larger
@@ -63,6 +70,16 @@ export class SessionLeaseService {
     const lease = { instanceId, fencingToken };
     const ok = await this.redis.set(key, this.value(lease), 'PX', this.ttlMs, 'NX');
     return ok === 'OK' ? lease : null;
+  }
+
+  /**
+   * Raises the instance's fencing counter to `fence` when it is lower (Redis lost it: restart
+   * without persistence, failover), so the next {@link acquire} gets a token above every earlier
+   * owner's. @returns whether it was raised
+   */
+  async raiseFence(instanceId: string, fence: number): Promise<boolean> {
+    const raised = await this.redis.eval(RAISE, 1, `${this.key(instanceId)}:fence`, String(fence));
+    return Number(raised) === 1;
   }
 
   /** Extends the lease. @returns false when it was lost (expired or taken by another owner) */

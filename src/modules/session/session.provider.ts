@@ -18,6 +18,7 @@ import { SecretBox } from '../../common/crypto';
 import { InstanceNotFoundError } from '../../common/errors';
 import { REDACTED_PATHS } from '../../common/http/logger.options';
 import { MetricsRegistry } from '../../common/metrics/metrics.registry';
+import { RedisAvailability } from '../../common/redis/redis-availability';
 import type { AllConfig } from '../../config';
 import { WHARF_VERSION } from '../../version';
 import type { InstanceStateData } from '../events/event-envelope';
@@ -118,6 +119,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     private readonly proxies: ProxyService,
     private readonly relay: SessionCommandRelay,
     registry: MetricsRegistry,
+    private readonly redisAvailability: RedisAvailability,
   ) {
     const sessions = this.sessions;
     new Gauge({
@@ -144,6 +146,9 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     );
     this.reconcileTimer = setInterval(() => void this.reconcile(), every);
     void this.reconcile();
+    // Leases lapse in a Redis outage (or vanish with its data): take them back as soon as Redis
+    // returns, not at the next tick; readiness waits for it (issue 11).
+    this.redisAvailability.onRecovered('sessions', () => this.reconcile());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -436,12 +441,20 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     return this.locks.run(instanceId, fn);
   }
 
-  /** Takes the lease and the write fence for this process, or `null` when another owner holds it. */
-  private async acquire(instanceId: string): Promise<SessionLease | null> {
+  /**
+   * Takes the lease and the write fence for this process, or `null` when another owner holds it.
+   * When Redis lost its fence counter (a restart without persistence, a failover), the counter is
+   * behind the database's fence and every claim would fail; it is raised to the database's and
+   * the lease taken once more, instead of one step per reconcile tick (issue 11).
+   */
+  private async acquire(instanceId: string, catchUp = true): Promise<SessionLease | null> {
     const lease = await this.leases.acquire(instanceId);
     if (!lease) return null;
     if (!(await claimFence(this.em, instanceId, lease.fencingToken))) {
       await this.leases.release(lease);
+      const saved = await this.em.fork().findOne(SessionCredentials, { instance: instanceId });
+      if (catchUp && saved && (await this.leases.raiseFence(instanceId, saved.fence)))
+        return this.acquire(instanceId, false);
       return null;
     }
     return lease;
