@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 
 import type { AllConfig } from '../../config';
+import { REDIS_RECONNECT_MAX_DELAY_MS, redisRetryDelayMs } from '../redis/redis-outage';
 import { openQueue, queueOptions } from './create-queue';
 
 const REDIS_URL = process.env.WHARF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -13,12 +14,17 @@ function configWith(keyPrefix: string): ConfigService<AllConfig, true> {
 }
 
 describe('queue options (CONVENTIONS.md §8)', () => {
-  it('adds the Redis URL and the prefixed key space to the queue defaults', () => {
-    const defaults = { defaultJobOptions: { attempts: 1, removeOnComplete: 1000 } };
+  it('adds the Redis URL, the prefixed key space and the bounded reconnect to the queue defaults', () => {
+    const defaults = {
+      defaultJobOptions: { attempts: 1, removeOnComplete: 1000 },
+      settings: { lockDuration: 30_000 },
+    };
     expect(queueOptions(configWith('wharf:'), defaults)).toEqual({
       ...defaults,
       url: REDIS_URL,
       prefix: 'wharf:bull',
+      redis: { retryStrategy: redisRetryDelayMs },
+      settings: { lockDuration: 30_000, retryProcessDelay: REDIS_RECONNECT_MAX_DELAY_MS },
     });
   });
 
