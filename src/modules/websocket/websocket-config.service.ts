@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import { fixedError, OperationFailedError } from '../../common/errors';
+import { OperationFailedError } from '../../common/errors';
 import { retryAfterInsertRace } from '../../database/unique-race';
 import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
@@ -18,13 +18,6 @@ export function toWebsocketSummary(row: WebsocketConfig | null | undefined): Web
   if (!row?.enabled) return { enabled: false, events: [], mediaBase64: false };
   return { enabled: true, events: [...row.events], mediaBase64: row.mediaBase64 };
 }
-
-/** 404 of API.md `getWebsocket`: the config was never set. */
-export class WebsocketNotConfiguredError extends fixedError(
-  HttpStatus.NOT_FOUND,
-  'WEBSOCKET_NOT_CONFIGURED',
-  'WebSocket not configured for this instance',
-) {}
 
 /** The WebSocket config of an instance (API.md §3.9, D8). */
 @Injectable()
@@ -51,8 +44,10 @@ export class WebsocketConfigService {
   }
 
   /**
-   * The stored config. @throws WebsocketNotConfiguredError when never set,
-   * OperationFailedError `Failed to get websocket configuration`
+   * The stored config; a config never set reads as the disabled default
+   * `{ enabled: false, events: [], mediaBase64: false }` (amended D8: clients read the config
+   * before writing it and stop on a 404).
+   * @throws OperationFailedError `Failed to get websocket configuration`
    */
   async read(instance: Instance): Promise<WebsocketSummaryDto> {
     let row: WebsocketConfig | null;
@@ -61,7 +56,6 @@ export class WebsocketConfigService {
     } catch (error) {
       throw new OperationFailedError('Failed to get websocket configuration', error);
     }
-    if (!row) throw new WebsocketNotConfiguredError();
     return toWebsocketSummary(row);
   }
 
