@@ -15,6 +15,7 @@ export {
   SessionNotConnectedError,
   WhatsAppEngineError,
 } from './errors';
+export { eventOfOutgoing, renderEvent } from './event-content';
 export * from './jid';
 export type * from './messages';
 export { WhatsAppSession } from './session';

@@ -10,10 +10,12 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import {
+  eventOfOutgoing,
   type InboundMedia,
   type InboundMessage,
   type MessageType,
   type OutgoingContent,
+  renderEvent,
   type SentMessage,
   toUserJid,
   type WhatsAppSession,
@@ -32,7 +34,7 @@ import { SettingsService } from '../settings/settings.service';
 import { Message } from './entities/message.entity';
 import { HeaderMediaService } from './header-media.service';
 import { LinkPreviewService } from './link-preview.service';
-import { toExchangeData } from './message-event.mapper';
+import { toExchangeData, withExchangeCopies, withStatusCopies } from './message-event.mapper';
 import { MessageStatusLock } from './message-status.lock';
 import { isOutboundJob, type OutboundJobData, OutboundQueue } from './outbound.queue';
 import { mediaBytesOf, messageTypeOf, withoutMediaBytes } from './outgoing-content';
@@ -500,16 +502,19 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
       await this.events.publish(
         instance,
         'message.exchange',
-        interactive
-          ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
-          : data,
+        withExchangeCopies(
+          interactive
+            ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
+            : data,
+          request.content.kind === 'event' ? { event: eventOfOutgoing(request.content) } : {},
+        ),
       );
     }
     await this.publishStatus(instance, row, 'sent');
   }
 
   private async publishStatus(instance: Instance, row: Message, status: string): Promise<void> {
-    await this.events.publish(instance, 'message.status', {
+    await this.events.publish(instance, 'message.status', withStatusCopies({
       messageIds: [row.messageId],
       status,
       chat: { jid: row.chatJid, type: row.chatJid.endsWith('@g.us') ? 'group' : 'private' },
@@ -518,7 +523,7 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
       timestamp: new Date().toISOString(),
       message: { id: row.messageId, status },
       ...(row.error ? { error: row.error } : {}),
-    });
+    }));
   }
 
   /**
@@ -594,6 +599,8 @@ export function renderContent(content: OutgoingContent): string {
       return content.caption ?? '';
     case 'sticker':
       return '';
+    case 'event':
+      return renderEvent(eventOfOutgoing(content));
     case 'status':
       return content.content.kind === 'text'
         ? content.content.text

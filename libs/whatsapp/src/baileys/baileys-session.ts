@@ -33,6 +33,7 @@ import { normalizePhoneNumber } from '../jid';
 import type {
   NumberLookup,
   OutgoingContent,
+  OutgoingEvent,
   OutgoingMedia,
   ReceiptEvent,
   SendOptions,
@@ -51,6 +52,7 @@ import type {
 } from '../types';
 import { loadStoreBackedAuth, type StoreBackedAuth } from './auth-state';
 import { classifyClose } from './close-reason';
+import { EVENT_CREATION_NODE, eventMessageExtras, toEngineEvent } from './event-message';
 import { isRelayedContent, nativeFlowBizNode, toInteractiveMessage } from './interactive';
 import { type BaileysModule, loadBaileys } from './loader';
 import { receiptStatusOf, timestampToDate, toInboundMessage } from './message-mapper';
@@ -302,6 +304,7 @@ export class BaileysSession extends WhatsAppSession {
       });
       return this.relayBuilt(b, sock, toJid, message, options, quoted);
     }
+    if (content.kind === 'event') return this.sendEvent(b, sock, toJid, content, options, quoted);
     const sent = await sock.sendMessage(toJid, toEngineContent(content, options.mentions), {
       messageId: options.messageId,
       quoted,
@@ -418,6 +421,43 @@ export class BaileysSession extends WhatsAppSession {
     await sock.relayMessage(toJid, full.message!, {
       messageId: id,
       additionalNodes: [nativeFlowBizNode(Math.floor(Date.now() / 1000))],
+    });
+    const raw = JSON.parse(JSON.stringify(full, b.BufferJSON.replacer)) as Record<string, unknown>;
+    return { id, timestamp: timestampOf(full.messageTimestamp), raw };
+  }
+
+  /**
+   * Sends an event message (D25): Baileys builds the `eventMessage` and its `messageSecret`, the
+   * fields its builder lacks ({@link eventMessageExtras}) and the mentions are merged in, and the
+   * message is relayed with the `<meta event_type="creation">` node Baileys' `sendMessage` adds.
+   */
+  private async sendEvent(
+    b: BaileysModule,
+    sock: WASocket,
+    toJid: string,
+    content: OutgoingEvent,
+    options: SendOptions,
+    quoted: WAMessage | undefined,
+  ): Promise<SentMessage> {
+    const full = await b.generateWAMessage(
+      toJid,
+      { event: toEngineEvent(content) },
+      {
+        userJid: sock.user?.id ?? this.me?.jid ?? '',
+        quoted,
+        messageId: options.messageId ?? b.generateMessageIDV2(sock.user?.id),
+        upload: sock.waUploadToServer,
+        logger: this.engineLog,
+      },
+    );
+    const event = full.message!.eventMessage!;
+    Object.assign(event, eventMessageExtras(content));
+    if (options.mentions?.length)
+      event.contextInfo = { ...event.contextInfo, mentionedJid: options.mentions };
+    const id = full.key.id!;
+    await sock.relayMessage(toJid, full.message!, {
+      messageId: id,
+      additionalNodes: [EVENT_CREATION_NODE],
     });
     const raw = JSON.parse(JSON.stringify(full, b.BufferJSON.replacer)) as Record<string, unknown>;
     return { id, timestamp: timestampOf(full.messageTimestamp), raw };
@@ -915,6 +955,7 @@ function toEngineContent(
     case 'buttons':
     case 'list':
     case 'interactive':
+    case 'event':
       throw new Error(`${content.kind} messages are relayed, not built by the engine`);
     case 'media':
       return mediaContent(content, mentions);
