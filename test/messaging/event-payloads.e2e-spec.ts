@@ -87,7 +87,10 @@ describe('event payloads for RyzeAPI clients (D25) and event messages', () => {
 
   it('copies the catalogue fields into an incoming text', async () => {
     const { messageId } = await sandbox.sendMessage(alice.number, { to: ownJid, text: 'Olá' });
-    const data = await delivered('the incoming text', exchange((d) => d.id === messageId));
+    const data = await delivered(
+      'the incoming text',
+      exchange((d) => d.id === messageId),
+    );
     expect(data.message).toMatchObject({
       id: messageId,
       type: 'text',
@@ -135,7 +138,10 @@ describe('event payloads for RyzeAPI clients (D25) and event messages', () => {
       to: ownJid,
       text: 'question?',
     });
-    await delivered('the question', exchange((d) => d.id === question));
+    await delivered(
+      'the question',
+      exchange((d) => d.id === question),
+    );
     const res = await api.post('/api/message/text/compat', {
       token: ta,
       body: {
@@ -146,7 +152,10 @@ describe('event payloads for RyzeAPI clients (D25) and event messages', () => {
       },
     });
     expect(res.status).toBe(200);
-    const data = await delivered('the reply', exchange((d) => d.id === res.body.messageId));
+    const data = await delivered(
+      'the reply',
+      exchange((d) => d.id === res.body.messageId),
+    );
     expect(data.reply).toMatchObject({ message_id: question });
     expect(data.mentions).toEqual({ mentionedUsers: [bob.jid] });
     expect(data.message.context).toMatchObject({ quotedMessageId: question });
@@ -157,12 +166,18 @@ describe('event payloads for RyzeAPI clients (D25) and event messages', () => {
       to: ownJid,
       text: 'first version',
     });
-    await delivered('the original', exchange((d) => d.id === original));
+    await delivered(
+      'the original',
+      exchange((d) => d.id === original),
+    );
     const { messageId: edit } = await sandbox.sendMessage(alice.number, {
       to: ownJid,
       edit: { messageId: original, text: 'second version' },
     });
-    const edited = await delivered('the edit', exchange((d) => d.id === edit));
+    const edited = await delivered(
+      'the edit',
+      exchange((d) => d.id === edit),
+    );
     expect(edited.message).toMatchObject({
       type: 'message_edit',
       isEdit: true,
@@ -216,7 +231,12 @@ describe('event payloads for RyzeAPI clients (D25) and event messages', () => {
       startAt: start,
       endAt: '2026-05-04T15:30:00-03:00',
       description: 'Numbers of Q1',
-      location: { name: 'Head office', address: 'Av. Paulista, 1000', latitude: -23.56, longitude: -46.65 },
+      location: {
+        name: 'Head office',
+        address: 'Av. Paulista, 1000',
+        latitude: -23.56,
+        longitude: -46.65,
+      },
       joinLink: 'https://meet.example.com/q-review',
       isScheduleCall: false,
       hasReminder: true,
@@ -288,23 +308,50 @@ describe('event payloads for RyzeAPI clients (D25) and event messages', () => {
       [{ name: '' }, 'Invalid request body: name is required'],
       [{ name: 7 }, 'Invalid request body: name must be a string'],
       [{ startAt: undefined }, 'Invalid request body: startAt is required'],
-      [{ startAt: '2026-05-04T14:00:00' }, 'Invalid request body: startAt must be an ISO 8601 date-time with a zone'],
-      [{ startAt: 'tomorrow' }, 'Invalid request body: startAt must be an ISO 8601 date-time with a zone'],
-      [{ endAt: '2026-05-04' }, 'Invalid request body: endAt must be an ISO 8601 date-time with a zone'],
+      [
+        { startAt: '2026-05-04T14:00:00' },
+        'Invalid request body: startAt must be an ISO 8601 date-time with a zone',
+      ],
+      [
+        { startAt: 'tomorrow' },
+        'Invalid request body: startAt must be an ISO 8601 date-time with a zone',
+      ],
+      [
+        { endAt: '2026-05-04' },
+        'Invalid request body: endAt must be an ISO 8601 date-time with a zone',
+      ],
       [{ endAt: start }, 'Invalid request body: endAt must be later than startAt'],
-      [{ endAt: '2026-05-04T13:00:00-03:00' }, 'Invalid request body: endAt must be later than startAt'],
+      [
+        { endAt: '2026-05-04T13:00:00-03:00' },
+        'Invalid request body: endAt must be later than startAt',
+      ],
       [{ description: 5 }, 'Invalid request body: description must be a string'],
       [{ location: 'office' }, 'Invalid request body: location must be an object'],
-      [{ location: { latitude: 91 } }, 'Invalid request body: latitude must not be greater than 90'],
+      [
+        { location: { latitude: 91 } },
+        'Invalid request body: latitude must not be greater than 90',
+      ],
       [{ location: { name: 3 } }, 'Invalid request body: name must be a string'],
-      [{ joinLink: 'ftp://files.example.com/x' }, 'Invalid request body: joinLink must be an http(s) URL'],
+      [
+        { joinLink: 'ftp://files.example.com/x' },
+        'Invalid request body: joinLink must be an http(s) URL',
+      ],
       [{ joinLink: 'not a url' }, 'Invalid request body: joinLink must be an http(s) URL'],
       [{ isScheduleCall: 'yes' }, 'Invalid request body: isScheduleCall must be a boolean value'],
       [{ hasReminder: 1 }, 'Invalid request body: hasReminder must be a boolean value'],
-      [{ reminderOffsetSec: -1 }, 'Invalid request body: reminderOffsetSec must be between 0 and 31536000'],
-      [{ reminderOffsetSec: 31_536_001 }, 'Invalid request body: reminderOffsetSec must be between 0 and 31536000'],
+      [
+        { reminderOffsetSec: -1 },
+        'Invalid request body: reminderOffsetSec must be between 0 and 31536000',
+      ],
+      [
+        { reminderOffsetSec: 31_536_001 },
+        'Invalid request body: reminderOffsetSec must be between 0 and 31536000',
+      ],
       [{ reminderOffsetSec: 1.5 }, 'Invalid request body: reminderOffsetSec must be an integer'],
-      [{ extraGuestsAllowed: 'no' }, 'Invalid request body: extraGuestsAllowed must be a boolean value'],
+      [
+        { extraGuestsAllowed: 'no' },
+        'Invalid request body: extraGuestsAllowed must be a boolean value',
+      ],
       [{ isCanceled: null }, 'Invalid request body: isCanceled must be a boolean value'],
       [{ number: undefined }, 'Number is required'],
       [{ unknownField: 1 }, 'Invalid request body: property unknownField should not exist'],

@@ -9,7 +9,12 @@ export interface EventView {
   description?: string;
   startAt?: string;
   endAt?: string;
-  location?: { name?: string; address?: string; degreesLatitude?: number; degreesLongitude?: number };
+  location?: {
+    name?: string;
+    address?: string;
+    degreesLatitude?: number;
+    degreesLongitude?: number;
+  };
   joinLink?: string;
   isScheduleCall: boolean;
   hasReminder: boolean;

@@ -201,7 +201,12 @@ export interface InboundEvent {
   /** ISO-8601 (UTC) or null. */
   startAt: string | null;
   endAt: string | null;
-  location: { name: string | null; address: string | null; latitude: number | null; longitude: number | null } | null;
+  location: {
+    name: string | null;
+    address: string | null;
+    latitude: number | null;
+    longitude: number | null;
+  } | null;
   joinLink: string | null;
   isScheduleCall: boolean;
   hasReminder: boolean;

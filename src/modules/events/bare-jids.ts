@@ -54,7 +54,8 @@ export function bareJids<T>(value: T): T {
 }
 
 function walk(value: unknown, key: string | null): unknown {
-  if (typeof value === 'string') return key !== null && FREE_TEXT_KEYS.has(key) ? value : bareJid(value);
+  if (typeof value === 'string')
+    return key !== null && FREE_TEXT_KEYS.has(key) ? value : bareJid(value);
   if (Array.isArray(value)) return value.map((item) => walk(item, key));
   if (value === null || typeof value !== 'object') return value;
   const proto = Object.getPrototypeOf(value) as unknown;

@@ -2,13 +2,12 @@ import { ValidationFailedError } from '../../common/errors';
 import type { SendEventDto } from './dto/send-event.dto';
 import { toEventContent } from './event-content';
 
-const dto = (extra: Partial<SendEventDto> = {}): SendEventDto =>
-  ({
-    number: '5511999999999',
-    name: 'Quarterly review',
-    startAt: '2026-05-04T14:00:00-03:00',
-    ...extra,
-  });
+const dto = (extra: Partial<SendEventDto> = {}): SendEventDto => ({
+  number: '5511999999999',
+  name: 'Quarterly review',
+  startAt: '2026-05-04T14:00:00-03:00',
+  ...extra,
+});
 
 describe('toEventContent (D25 POST /api/message/event)', () => {
   it('maps the required fields to whole Unix seconds and leaves the rest absent', () => {

@@ -26,7 +26,7 @@ export class EventSendController {
   @ApiSuccess({
     summary: 'Send an event message',
     description:
-      'A WhatsApp event (D25): `name` and `startAt` (ISO 8601 with a zone) are required; `endAt` must be later than `startAt`; `joinLink` is an http(s) URL; `reminderOffsetSec` 0–31,536,000. Invitees\' answers arrive as `message.exchange` events of type `event_response`.',
+      "A WhatsApp event (D25): `name` and `startAt` (ISO 8601 with a zone) are required; `endAt` must be later than `startAt`; `joinLink` is an http(s) URL; `reminderOffsetSec` 0–31,536,000. Invitees' answers arrive as `message.exchange` events of type `event_response`.",
     type: SendMessageResponseDto,
     example: exampleOf(
       'event',

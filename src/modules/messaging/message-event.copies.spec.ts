@@ -59,7 +59,10 @@ describe('D25 copies of message.exchange', () => {
 
   it('addresses an outgoing message to the chat', () => {
     const data: Data = withExchangeCopies(
-      toExchangeData({ ...base, fromMe: true, senderJid: own }, { ...incoming, direction: 'outgoing' }),
+      toExchangeData(
+        { ...base, fromMe: true, senderJid: own },
+        { ...incoming, direction: 'outgoing' },
+      ),
     );
     expect(data.message).toMatchObject({ from: own, to: alice, remoteJid: alice });
   });
@@ -124,7 +127,13 @@ describe('D25 copies of message.exchange', () => {
   it('gives a revoke the revoked id, keeping its own as revokeId', () => {
     const data: Data = withExchangeCopies(
       toExchangeData(
-        { ...base, id: 'REVOKE', type: 'message_revoke', content: '', revoke: { messageId: 'GONE' } },
+        {
+          ...base,
+          id: 'REVOKE',
+          type: 'message_revoke',
+          content: '',
+          revoke: { messageId: 'GONE' },
+        },
         incoming,
       ),
       { revokedId: 'GONE' },

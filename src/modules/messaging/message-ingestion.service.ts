@@ -58,7 +58,8 @@ export class MessageIngestionService implements OnModuleInit {
   /** Stores and publishes one piece of session traffic. Never throws (logged instead). */
   async handle(owner: TrafficOwner, traffic: SessionTraffic): Promise<void> {
     try {
-      if (traffic.kind === 'message') await this.ingestMessage(owner, bareMessageJids(traffic.message));
+      if (traffic.kind === 'message')
+        await this.ingestMessage(owner, bareMessageJids(traffic.message));
       else await this.ingestReceipt(owner, traffic.receipt);
     } catch (error) {
       this.logger.error(`Ingestion for ${owner.name} failed: ${(error as Error).message}`);

@@ -514,16 +514,20 @@ export class SendPipelineService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async publishStatus(instance: Instance, row: Message, status: string): Promise<void> {
-    await this.events.publish(instance, 'message.status', withStatusCopies({
-      messageIds: [row.messageId],
-      status,
-      chat: { jid: row.chatJid, type: row.chatJid.endsWith('@g.us') ? 'group' : 'private' },
-      recipient: { jid: row.chatJid },
-      sender: { jid: instance.numberJid },
-      timestamp: new Date().toISOString(),
-      message: { id: row.messageId, status },
-      ...(row.error ? { error: row.error } : {}),
-    }));
+    await this.events.publish(
+      instance,
+      'message.status',
+      withStatusCopies({
+        messageIds: [row.messageId],
+        status,
+        chat: { jid: row.chatJid, type: row.chatJid.endsWith('@g.us') ? 'group' : 'private' },
+        recipient: { jid: row.chatJid },
+        sender: { jid: instance.numberJid },
+        timestamp: new Date().toISOString(),
+        message: { id: row.messageId, status },
+        ...(row.error ? { error: row.error } : {}),
+      }),
+    );
   }
 
   /**

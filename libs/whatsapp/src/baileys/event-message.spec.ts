@@ -26,7 +26,12 @@ describe('event messages at the engine border (D25)', () => {
       description: 'Q1 numbers',
       startDate: new Date(start * 1000),
       endDate: new Date((start + 3600) * 1000),
-      location: { name: 'Office', address: undefined, degreesLatitude: -23.5, degreesLongitude: -46.6 },
+      location: {
+        name: 'Office',
+        address: undefined,
+        degreesLatitude: -23.5,
+        degreesLongitude: -46.6,
+      },
       isCancelled: false,
       isScheduleCall: true,
       extraGuestsAllowed: true,

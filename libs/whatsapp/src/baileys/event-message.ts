@@ -47,7 +47,9 @@ export function eventMessageExtras(content: OutgoingEvent): proto.Message.IEvent
 /** The stanza child Baileys' own `sendMessage` adds to an event creation (`<meta event_type>`). */
 export const EVENT_CREATION_NODE: BinaryNode = { tag: 'meta', attrs: { event_type: 'creation' } };
 
-function seconds(value: number | { toNumber(): number } | string | null | undefined): number | null {
+function seconds(
+  value: number | { toNumber(): number } | string | null | undefined,
+): number | null {
   if (value === null || value === undefined) return null;
   const n = typeof value === 'object' ? value.toNumber() : Number(value);
   return Number.isFinite(n) ? n : null;

@@ -117,15 +117,27 @@ export class EventMessageBodyDto {
   })
   pollUpdate: Record<string, unknown> | null;
   // D25 copies for clients written against RyzeAPI's catalogue:
-  @ApiProperty({ required: false, example: '2026-04-28T10:30:00.000Z', description: 'D25: = data.timestamp' })
+  @ApiProperty({
+    required: false,
+    example: '2026-04-28T10:30:00.000Z',
+    description: 'D25: = data.timestamp',
+  })
   timestamp?: string;
   @ApiProperty({ required: false, type: () => EventChatDto, description: 'D25: = data.chat' })
   chat?: EventChatDto;
   @ApiProperty({ required: false, type: () => EventAddressDto, description: 'D25: = data.sender' })
   sender?: EventAddressDto;
-  @ApiProperty({ required: false, example: '5511999999999@s.whatsapp.net', description: 'D25: = chat.jid' })
+  @ApiProperty({
+    required: false,
+    example: '5511999999999@s.whatsapp.net',
+    description: 'D25: = chat.jid',
+  })
   remoteJid?: string;
-  @ApiProperty({ required: false, example: '5511999999999@s.whatsapp.net', description: 'D25: = sender.jid' })
+  @ApiProperty({
+    required: false,
+    example: '5511999999999@s.whatsapp.net',
+    description: 'D25: = sender.jid',
+  })
   from?: string;
   @ApiProperty({
     required: false,
