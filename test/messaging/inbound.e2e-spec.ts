@@ -175,7 +175,16 @@ describe('inbound messages and receipts (issue 4, D7)', () => {
       to: ownJid,
       revoke: { messageId: original },
     });
-    expect((await waitForExchange(revoke)).message.type).toBe('message_revoke');
+    // D25: a revoke's data.id is the revoked message's id; its own id is message.revokeId.
+    const revoked = await waitUntil(
+      `message.exchange of ${revoke}`,
+      async () =>
+        (await exchanges()).find(
+          (e) => (e.data.message as Record<string, unknown>).revokeId === revoke,
+        ),
+      15_000,
+    );
+    expect((revoked!.data.message as Record<string, unknown>).type).toBe('message_revoke');
   });
 
   it('carries group messages with the group chat and the sender', async () => {

@@ -150,6 +150,12 @@ const INSTANCE_ROUTES: RouteSpec[] = [
     body: { number: '5511999999999', question: 'Q', options: ['a', 'b'] },
   },
   {
+    method: 'POST',
+    route: '/api/message/event/:instance',
+    kinds: ['account', 'instance'],
+    body: { number: '5511999999999', name: 'hijack', startAt: '2026-05-04T14:00:00Z' },
+  },
+  {
     method: 'GET',
     route: '/api/media/:instance/:messageId',
     kinds: ['account', 'instance'],

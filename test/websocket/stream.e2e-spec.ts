@@ -31,16 +31,14 @@ describe('WebSocket event stream (API.md §2.4, §3.9, D8)', () => {
   }
 
   describe('configuration routes', () => {
-    it('reads 404 when never configured, then sets and reads the config', async () => {
+    it('reads the disabled default when never configured (D8), then sets and reads the config', async () => {
       await createInstance(wharf, ta, 'cfg');
       const missing = await api.get('/api/events/getWebsocket/cfg', { token: ta });
-      expect(missing.status).toBe(404);
+      expect(missing.status).toBe(200);
       expect(missing.body).toEqual({
-        success: false,
-        error: {
-          message: 'WebSocket not configured for this instance',
-          code: 'WEBSOCKET_NOT_CONFIGURED',
-        },
+        success: true,
+        message: 'WebSocket configuration retrieved',
+        websocket: { enabled: false, events: [], mediaBase64: false },
       });
       const set = await api.post('/api/events/websocket/cfg', {
         token: ta,

@@ -1,6 +1,7 @@
 import type { proto, WAMessage } from 'baileys';
 
 import type { BaileysModule } from './baileys-loader';
+import { type EventView, eventViewOf } from './event-view';
 
 /** Kind of a message a phone received (`GET /phones/:number/messages`). */
 export type PhoneMessageType =
@@ -18,7 +19,8 @@ export type PhoneMessageType =
   | 'edit'
   | 'revoke'
   | 'other'
-  | 'interactive';
+  | 'interactive'
+  | 'event';
 
 /** A message as a phone received it, decrypted by its primary (times are ISO-8601). */
 export interface PhoneMessageView {
@@ -63,6 +65,8 @@ export interface PhoneMessageView {
   revoke?: { messageId: string };
   /** For `interactive`: the visible texts and the native-flow buttons (params JSON parsed). */
   interactive?: InteractiveView;
+  /** For `event`: the event card's fields. */
+  event?: EventView;
   /** For a text with a link preview: what the preview shows. */
   linkPreview?: {
     matchedText?: string;
@@ -340,6 +344,11 @@ export function toMessageView(
     view.type = 'interactive';
     view.interactive = interactiveView(content.interactiveMessage);
     return view;
+  }
+  const event = eventViewOf(content);
+  if (event) {
+    view.type = 'event';
+    view.event = event;
   }
   return view;
 }

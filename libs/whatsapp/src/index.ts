@@ -22,6 +22,7 @@ export {
   WhatsAppRateLimitedError,
   WhatsAppRequestError,
 } from './errors';
+export { eventOfOutgoing, renderEvent } from './event-content';
 export type {
   CallsFacet,
   ChatPresence,

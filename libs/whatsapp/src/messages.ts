@@ -28,6 +28,8 @@ export type MessageType =
   | 'template_button_reply'
   | 'message_edit'
   | 'message_revoke'
+  | 'event'
+  | 'event_response'
   | 'unknown';
 
 /** Media of a message as WhatsApp describes it (bytes are downloaded separately). */
@@ -90,6 +92,8 @@ export interface InboundMessage {
   edit: { originalId: string; newContent: string } | null;
   revoke: { messageId: string } | null;
   interactive: { selectedButtonId?: string; selectedRowId?: string; title?: string } | null;
+  /** D25: the event of an `event` message, or the event an `event_response` answers. */
+  event?: InboundEvent | null;
   /** The engine's message as JSON (the app stores it to decrypt polls, download media, quote). */
   raw: Record<string, unknown>;
 }
@@ -143,6 +147,7 @@ export type OutgoingContent =
     }
   | { kind: 'interactive'; flow: InteractiveFlow }
   | OutgoingMedia
+  | OutgoingEvent
   | {
       kind: 'sticker';
       /** WebP bytes (512×512), base64. */
@@ -160,6 +165,55 @@ export type OutgoingContent =
       /** Text statuses: WhatsApp's font number (`ExtendedTextMessage.FontType`). */
       font?: number;
     };
+
+/**
+ * A WhatsApp event message (D25 `POST /api/message/event`). Times are whole Unix seconds;
+ * `joinLink` is an http(s) URL the invitees open (never fetched by Wharf).
+ */
+export interface OutgoingEvent {
+  kind: 'event';
+  name: string;
+  description?: string;
+  /** Start, Unix seconds. */
+  startTime: number;
+  /** End, Unix seconds (after `startTime`). */
+  endTime?: number;
+  location?: { name?: string; address?: string; latitude?: number; longitude?: number };
+  joinLink?: string;
+  isScheduleCall?: boolean;
+  hasReminder?: boolean;
+  /** Seconds before the start the reminder fires (0–31,536,000). */
+  reminderOffsetSec?: number;
+  extraGuestsAllowed?: boolean;
+  isCanceled?: boolean;
+}
+
+/**
+ * An event as a received message describes it (D25 `message.event` block): the event itself for
+ * `event` messages; for `event_response` only `eventMessageId`, the event answered (the answer is
+ * encrypted to the event's creator).
+ */
+export interface InboundEvent {
+  /** The `event` message an `event_response` answers; null for the event itself. */
+  eventMessageId: string | null;
+  name: string | null;
+  description: string | null;
+  /** ISO-8601 (UTC) or null. */
+  startAt: string | null;
+  endAt: string | null;
+  location: {
+    name: string | null;
+    address: string | null;
+    latitude: number | null;
+    longitude: number | null;
+  } | null;
+  joinLink: string | null;
+  isScheduleCall: boolean;
+  hasReminder: boolean;
+  reminderOffsetSec: number | null;
+  extraGuestsAllowed: boolean;
+  isCanceled: boolean;
+}
 
 /** One vCard of a contact message: the name shown and the vCard 3.0 text (RFC 6350 escaping). */
 export interface OutgoingVcard {

@@ -6,6 +6,7 @@ import { ConfigService } from '@nestjs/config';
 
 import type { AllConfig } from '../../config';
 import { Instance } from '../instance/entities/instance.entity';
+import { bareJids } from './bare-jids';
 import { EventLog } from './entities/event-log.entity';
 import type { EventData, EventEnvelope } from './event-envelope';
 import type { EventName } from './event-names';
@@ -44,6 +45,7 @@ export class EventsService {
     event: E,
     data: EventData[E],
   ): Promise<EventEnvelope<EventData[E]>> {
+    data = bareJids(data); // D25: one normalisation, no device JID in any event
     const em = this.em.fork();
     const row = em.create(EventLog, {
       instance: em.getReference(Instance, instance.id),

@@ -12,7 +12,14 @@ import {
 } from '../session/session.provider';
 import { SettingsService } from '../settings/settings.service';
 import { Message, type MessageStatus } from './entities/message.entity';
-import { addressPair, toExchangeData, toStatusData } from './message-event.mapper';
+import {
+  addressPair,
+  bareMessageJids,
+  toExchangeData,
+  toStatusData,
+  withExchangeCopies,
+  withStatusCopies,
+} from './message-event.mapper';
 import { MessageStatusLock } from './message-status.lock';
 
 /** Order of statuses: a receipt never moves a message backwards (read stays read). */
@@ -51,7 +58,8 @@ export class MessageIngestionService implements OnModuleInit {
   /** Stores and publishes one piece of session traffic. Never throws (logged instead). */
   async handle(owner: TrafficOwner, traffic: SessionTraffic): Promise<void> {
     try {
-      if (traffic.kind === 'message') await this.ingestMessage(owner, traffic.message);
+      if (traffic.kind === 'message')
+        await this.ingestMessage(owner, bareMessageJids(traffic.message));
       else await this.ingestReceipt(owner, traffic.receipt);
     } catch (error) {
       this.logger.error(`Ingestion for ${owner.name} failed: ${(error as Error).message}`);
@@ -128,13 +136,16 @@ export class MessageIngestionService implements OnModuleInit {
     await this.events.publish(
       owner,
       'message.exchange',
-      toExchangeData(message, {
-        direction: row.direction,
-        source: row.source,
-        ownJid: owner.ownJid,
-        mediaExtra: mediaExtra as Record<string, unknown> | undefined,
-        pollVote: pollVote ?? undefined,
-      }),
+      withExchangeCopies(
+        toExchangeData(message, {
+          direction: row.direction,
+          source: row.source,
+          ownJid: owner.ownJid,
+          mediaExtra: mediaExtra as Record<string, unknown> | undefined,
+          pollVote: pollVote ?? undefined,
+        }),
+        { revokedId: message.revoke?.messageId, event: message.event },
+      ),
     );
   }
 
@@ -240,7 +251,11 @@ export class MessageIngestionService implements OnModuleInit {
       });
     }
     this.logger.debug(`Receipt ${receipt.status} for ${receipt.messageIds.join(',')}: stored`);
-    await this.events.publish(owner, 'message.status', toStatusData(receipt, owner.ownJid));
+    await this.events.publish(
+      owner,
+      'message.status',
+      withStatusCopies(toStatusData(receipt, owner.ownJid)),
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { MediaModule } from '../media/media.module';
 import { SessionModule } from '../session/session.module';
 import { SettingsModule } from '../settings/settings.module';
 import { ContactSendController } from './contact-send.controller';
+import { EventSendController } from './event-send.controller';
 import { GuardedHttpClient } from './guarded-http.client';
 import { HeaderMediaService } from './header-media.service';
 import { InteractiveSendController } from './interactive-send.controller';
@@ -31,6 +32,7 @@ import { SendOutcomeWaiter } from './send-outcome.waiter';
     ContactSendController,
     InteractiveSendController,
     MediaSendController,
+    EventSendController,
   ],
   providers: [
     MessageIngestionService,

@@ -1,9 +1,16 @@
-import type { InboundMedia, InboundMessage, MessageType, OutgoingContent } from '@wharf/whatsapp';
+import {
+  eventOfOutgoing,
+  type InboundMedia,
+  type InboundMessage,
+  type MessageType,
+  type OutgoingContent,
+  renderEvent,
+} from '@wharf/whatsapp';
 
 import type { Instance } from '../instance/entities/instance.entity';
 import type { StoredMediaBlock } from '../media/media-store.service';
 import type { Message } from './entities/message.entity';
-import { toExchangeData } from './message-event.mapper';
+import { toExchangeData, withExchangeCopies, withStatusCopies } from './message-event.mapper';
 import type { SendRequest } from './send-request';
 
 /**
@@ -46,6 +53,8 @@ export function renderContent(content: OutgoingContent): string {
       return content.caption ?? '';
     case 'sticker':
       return '';
+    case 'event':
+      return renderEvent(eventOfOutgoing(content));
     case 'status':
       return content.content.kind === 'text'
         ? content.content.text
@@ -164,10 +173,14 @@ export function sentExchangeData(instance: Instance, row: Message): Record<strin
         }
       : {}),
   });
-  const interactive = sentInteractive((row.request as unknown as SendRequest).content);
-  return interactive
-    ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
-    : data;
+  const content = (row.request as unknown as SendRequest).content;
+  const interactive = sentInteractive(content);
+  return withExchangeCopies(
+    interactive
+      ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
+      : data,
+    content.kind === 'event' ? { event: eventOfOutgoing(content) } : {},
+  );
 }
 
 /** The `message.status` data of a send's own status change (`sent`, or `server_error` with `error`). */
@@ -176,7 +189,7 @@ export function sentStatusData(
   row: Message,
   status: string,
 ): Record<string, unknown> {
-  return {
+  return withStatusCopies({
     messageIds: [row.messageId],
     status,
     chat: { jid: row.chatJid, type: row.chatJid.endsWith('@g.us') ? 'group' : 'private' },
@@ -185,5 +198,5 @@ export function sentStatusData(
     timestamp: new Date().toISOString(),
     message: { id: row.messageId, status },
     ...(row.error ? { error: row.error } : {}),
-  };
+  });
 }

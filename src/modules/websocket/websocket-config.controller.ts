@@ -7,7 +7,6 @@ import { ApiErrors } from '../../common/openapi/api-errors.decorator';
 import { ApiSuccess } from '../../common/openapi/api-success.decorator';
 import type { Instance } from '../instance/entities/instance.entity';
 import { SetWebsocketDto, WebsocketConfigResponseDto } from './dto/websocket-config.dto';
-import { WebsocketNotConfiguredError } from './websocket.errors';
 import { WebsocketConfigService } from './websocket-config.service';
 
 const EXAMPLE = { enabled: true, events: ['message.exchange'], mediaBase64: false };
@@ -45,11 +44,11 @@ export class WebsocketConfigController {
   @ApiSuccess({
     summary: 'Read the WebSocket config',
     description:
-      'A disabled config answers `{"enabled": false, "events": [], "mediaBase64": false}`; a config never set answers 404.',
+      'A disabled config, or one never set (D8), answers `{"enabled": false, "events": [], "mediaBase64": false}`.',
     type: WebsocketConfigResponseDto,
     example: { success: true, message: 'WebSocket configuration retrieved', websocket: EXAMPLE },
   })
-  @ApiErrors(WebsocketNotConfiguredError, {
+  @ApiErrors({
     ...OperationFailedError,
     literal: 'Failed to get websocket configuration',
     name: 'GetWebsocketFailed',

@@ -7,7 +7,6 @@ import { checkEventFilter } from '../events/event-names';
 import type { Instance } from '../instance/entities/instance.entity';
 import { WebsocketSummaryDto } from './dto/websocket-config.dto';
 import { WebsocketConfig } from './entities/websocket-config.entity';
-import { WebsocketNotConfiguredError } from './websocket.errors';
 
 export interface WebsocketInput {
   enabled: boolean;
@@ -45,8 +44,10 @@ export class WebsocketConfigService {
   }
 
   /**
-   * The stored config. @throws WebsocketNotConfiguredError when never set,
-   * OperationFailedError `Failed to get websocket configuration`
+   * The stored config; a config never set reads as the disabled default
+   * `{ enabled: false, events: [], mediaBase64: false }` (amended D8: clients read the config
+   * before writing it and stop on a 404).
+   * @throws OperationFailedError `Failed to get websocket configuration`
    */
   async read(instance: Instance): Promise<WebsocketSummaryDto> {
     let row: WebsocketConfig | null;
@@ -55,7 +56,6 @@ export class WebsocketConfigService {
     } catch (error) {
       throw new OperationFailedError('Failed to get websocket configuration', error);
     }
-    if (!row) throw new WebsocketNotConfiguredError();
     return toWebsocketSummary(row);
   }
 

@@ -1,5 +1,6 @@
 import type { proto, WAMessage } from 'baileys';
 
+import { renderEvent } from '../event-content';
 import type {
   InboundMedia,
   InboundMessage,
@@ -7,6 +8,7 @@ import type {
   MessageType,
   ReceiptStatus,
 } from '../messages';
+import { inboundEventOf, inboundEventResponseOf } from './event-message';
 
 /** Protocol message types of WhatsApp (`proto.Message.ProtocolMessage.Type`). */
 const PROTOCOL_REVOKE = 0;
@@ -255,6 +257,21 @@ export function renderContent(c: proto.IMessage): Rendered {
       };
     }
   }
+  if (c.eventMessage) {
+    const event = inboundEventOf(c.eventMessage);
+    return {
+      type: 'event',
+      content: renderEvent(event),
+      contextInfo: c.eventMessage.contextInfo,
+      fields: { event },
+    };
+  }
+  if (c.encEventResponseMessage)
+    return {
+      type: 'event_response',
+      content: '',
+      fields: { event: inboundEventResponseOf(c.encEventResponseMessage) },
+    };
   if (c.buttonsResponseMessage) {
     const m = c.buttonsResponseMessage;
     return {

@@ -115,6 +115,71 @@ export class EventMessageBodyDto {
     description: '{ pollMessageId, voter, selectedOptions }',
   })
   pollUpdate: Record<string, unknown> | null;
+  // D25 copies for clients written against RyzeAPI's catalogue:
+  @ApiProperty({
+    required: false,
+    example: '2026-04-28T10:30:00.000Z',
+    description: 'D25: = data.timestamp',
+  })
+  timestamp?: string;
+  @ApiProperty({ required: false, type: () => EventChatDto, description: 'D25: = data.chat' })
+  chat?: EventChatDto;
+  @ApiProperty({ required: false, type: () => EventAddressDto, description: 'D25: = data.sender' })
+  sender?: EventAddressDto;
+  @ApiProperty({
+    required: false,
+    example: '5511999999999@s.whatsapp.net',
+    description: 'D25: = chat.jid',
+  })
+  remoteJid?: string;
+  @ApiProperty({
+    required: false,
+    example: '5511999999999@s.whatsapp.net',
+    description: 'D25: = sender.jid',
+  })
+  from?: string;
+  @ApiProperty({
+    required: false,
+    example: '5511888888888@s.whatsapp.net',
+    description: "D25: the recipient's JID (own number for incoming, the chat for outgoing)",
+  })
+  to?: string;
+  @ApiProperty({
+    required: false,
+    example: 'Hello',
+    description: 'D25: = content for text, captions and other textual types; absent without text',
+  })
+  text?: string;
+  @ApiProperty({
+    required: false,
+    example: '3EB0AAAAAAAAAAAAAAAAAA',
+    description: "D25, message_revoke: the revoke's own WhatsApp id (id names the revoked message)",
+  })
+  revokeId?: string;
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    type: Object,
+    description:
+      'D25, event / event_response: { eventMessageId, name, description, startAt, endAt, location, joinLink, isScheduleCall, hasReminder, reminderOffsetSec, extraGuestsAllowed, isCanceled }',
+  })
+  event?: Record<string, unknown> | null;
+}
+
+/** D25 `data.reply`: the quoted message, in the names RyzeAPI clients read. */
+export class EventReplyDto {
+  @ApiProperty({ example: '3EB0C767D26A1B2C3D4E' })
+  message_id: string;
+  @ApiProperty({ nullable: true, type: String, example: 'the original' })
+  text: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '5511999999999@s.whatsapp.net' })
+  sender: string | null;
+}
+
+/** D25 `data.mentions`. */
+export class EventMentionsDto {
+  @ApiProperty({ type: [String], example: ['5511999999999@s.whatsapp.net'] })
+  mentionedUsers: string[];
 }
 
 /** `message.exchange` data (D7 production shape). */
@@ -131,6 +196,10 @@ export class EventMessageExchangeDataDto {
   sender: EventAddressDto;
   recipient: EventAddressDto;
   message: EventMessageBodyDto;
+  @ApiProperty({ required: false, description: 'D25: when the message quotes one' })
+  reply?: EventReplyDto;
+  @ApiProperty({ required: false, description: 'D25: when the message mentions someone' })
+  mentions?: EventMentionsDto;
 }
 
 /** `message.status` data (D7). */
@@ -152,15 +221,20 @@ export class EventMessageStatusDataDto {
     ],
   })
   status: string;
+  /** D25: = the first of `messageIds`. */
+  @ApiProperty({ example: '3EB0C767D26A1B2C3D4E' })
+  id: string;
   @ApiProperty({ example: { jid: '5511999999999@s.whatsapp.net', type: 'private' } })
   chat: Record<string, unknown>;
-  recipient: EventAddressDto;
+  /** D25: the recipient's JID as a string (not an object). */
+  @ApiProperty({ example: '5511999999999@s.whatsapp.net' })
+  recipient: string;
   sender?: EventAddressDto;
   @ApiProperty({ description: 'Groups: JID of the original author' })
   messageSender?: string;
   @ApiProperty({ example: '2026-04-28T10:31:00.000Z' })
   timestamp: string;
-  @ApiProperty({ example: { id: '3EB0C767D26A1B2C3D4E', status: 'read' } })
+  @ApiProperty({ example: { id: '3EB0C767D26A1B2C3D4E', status: 'read', direction: 'outgoing' } })
   message: Record<string, unknown>;
 }
 

@@ -4,9 +4,10 @@ import type { AnyMessageContent, WAMessage, WASocket } from 'baileys';
 
 import { MediaUnavailableError, SessionNotConnectedError } from '../../errors';
 import type { MessagesFacet, ReadKey } from '../../facets';
-import type { OutgoingContent, OutgoingMedia, SendOptions } from '../../messages';
+import type { OutgoingContent, OutgoingEvent, OutgoingMedia, SendOptions } from '../../messages';
 import type { SentMessage } from '../../types';
 import { statusCodeOf } from '../close-reason';
+import { EVENT_CREATION_NODE, eventMessageExtras, toEngineEvent } from '../event-message';
 import { isRelayedContent, nativeFlowBizNode, toInteractiveMessage } from '../interactive';
 import { type BaileysModule, loadBaileys } from '../loader';
 import { toInboundMessage } from '../message-mapper';
@@ -64,6 +65,7 @@ export class BaileysMessages implements MessagesFacet {
       });
       return this.relayBuilt(b, sock, toJid, message, options, quoted);
     }
+    if (content.kind === 'event') return this.sendEvent(b, sock, toJid, content, options, quoted);
     const sent = await sock.sendMessage(toJid, toEngineContent(content, options.mentions), {
       messageId: options.messageId,
       quoted,
@@ -167,6 +169,43 @@ export class BaileysMessages implements MessagesFacet {
     const raw = JSON.parse(JSON.stringify(full, b.BufferJSON.replacer)) as Record<string, unknown>;
     return { id, timestamp: timestampOf(full.messageTimestamp), raw };
   }
+
+  /**
+   * Sends an event message (D25): Baileys builds the `eventMessage` and its `messageSecret`, the
+   * fields its builder lacks ({@link eventMessageExtras}) and the mentions are merged in, and the
+   * message is relayed with the `<meta event_type="creation">` node Baileys' `sendMessage` adds.
+   */
+  private async sendEvent(
+    b: BaileysModule,
+    sock: WASocket,
+    toJid: string,
+    content: OutgoingEvent,
+    options: SendOptions,
+    quoted: WAMessage | undefined,
+  ): Promise<SentMessage> {
+    const full = await b.generateWAMessage(
+      toJid,
+      { event: toEngineEvent(content) },
+      {
+        userJid: sock.user?.id ?? this.ctx.me()?.jid ?? '',
+        quoted,
+        messageId: options.messageId ?? b.generateMessageIDV2(sock.user?.id),
+        upload: sock.waUploadToServer,
+        logger: this.ctx.engineLog,
+      },
+    );
+    const event = full.message!.eventMessage!;
+    Object.assign(event, eventMessageExtras(content));
+    if (options.mentions?.length)
+      event.contextInfo = { ...event.contextInfo, mentionedJid: options.mentions };
+    const id = full.key.id!;
+    await sock.relayMessage(toJid, full.message!, {
+      messageId: id,
+      additionalNodes: [EVENT_CREATION_NODE],
+    });
+    const raw = JSON.parse(JSON.stringify(full, b.BufferJSON.replacer)) as Record<string, unknown>;
+    return { id, timestamp: timestampOf(full.messageTimestamp), raw };
+  }
 }
 
 function timestampOf(value: unknown): Date {
@@ -242,6 +281,7 @@ function toEngineContent(
     case 'buttons':
     case 'list':
     case 'interactive':
+    case 'event':
       throw new Error(`${content.kind} messages are relayed, not built by the engine`);
     case 'media':
       return mediaContent(content, mentions);
