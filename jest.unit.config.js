@@ -13,6 +13,7 @@ module.exports = {
   moduleNameMapper: {
     '^@wharf/whatsapp(.*)$': '<rootDir>/libs/whatsapp/src$1',
     '^@wharf/sandbox(.*)$': '<rootDir>/libs/sandbox/src$1',
+    '^@wharf/(.*)$': '<rootDir>/src/$1',
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

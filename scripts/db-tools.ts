@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MikroORM } from '@mikro-orm/core';
+import type { DatabaseConfig, DatabaseDialect } from '@wharf/config';
+import { buildOrmOptions } from '@wharf/database/mikro-orm.config';
 import { Client } from 'pg';
-
-import type { DatabaseConfig, DatabaseDialect } from '../src/config';
-import { buildOrmOptions } from '../src/database/mikro-orm.config';
 
 /** Admin URL of the local PostgreSQL server used to create throwaway databases. */
 export const PG_ADMIN_URL =

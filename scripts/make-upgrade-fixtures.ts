@@ -30,11 +30,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { MikroORM } from '@mikro-orm/core';
+import type { DatabaseDialect } from '@wharf/config';
+import { buildOrmOptions } from '@wharf/database/mikro-orm.config';
 import { type Sandbox, startSandbox } from '@wharf/sandbox';
 import Redis from 'ioredis';
 
-import type { DatabaseDialect } from '../src/config';
-import { buildOrmOptions } from '../src/database/mikro-orm.config';
 import { createAccount, createInstance } from '../test/support/fixtures';
 import { Api, type ApiResponse } from '../test/support/http';
 import { linkByQr, sandboxEnv } from '../test/support/sessions';

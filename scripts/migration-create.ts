@@ -6,8 +6,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { DatabaseDialect } from '../src/config';
-import { migrationsFolder } from '../src/database/mikro-orm.config';
+import type { DatabaseDialect } from '@wharf/config';
+import { migrationsFolder } from '@wharf/database/mikro-orm.config';
+
 import { createThrowawayDatabase, openMigratedOrm } from './db-tools';
 
 function writeIndex(dialect: DatabaseDialect): void {

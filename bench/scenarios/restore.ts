@@ -9,8 +9,9 @@
  */
 import { rmSync } from 'node:fs';
 
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+
 import type { ThrowawayDatabase } from '../../scripts/db-tools';
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
 import { freePort } from '../../test/support/process';
 import { type Sandbox, startTestSandbox } from '../../test/support/sessions';
 import { uuidv7Time } from '../support/receiver';

@@ -1,6 +1,6 @@
 /**
  * Summarises a V8 `.cpuprofile` (written by `node --cpu-prof`): self time per function and per
- * package, so RESULTS.md can say what the hot path spends its time on.
+ * package, so bench/RESULTS.md can say what the hot path spends its time on.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,13 +6,12 @@
 import 'reflect-metadata';
 
 import { MikroORM } from '@mikro-orm/core';
-
-import { SecretBox } from '../common/crypto/secret-box';
-import { tokenDigest } from '../common/crypto/tokens';
-import { ConfigError, loadAllConfig } from '../config';
-import { ENCRYPTED_COLUMNS } from '../database/encrypted-columns';
-import { buildOrmOptions } from '../database/mikro-orm.config';
-import { Instance } from '../modules/instance/entities/instance.entity';
+import { SecretBox } from '@wharf/common/crypto/secret-box';
+import { tokenDigest } from '@wharf/common/crypto/tokens';
+import { ConfigError, loadAllConfig } from '@wharf/config';
+import { ENCRYPTED_COLUMNS } from '@wharf/database/encrypted-columns';
+import { buildOrmOptions } from '@wharf/database/mikro-orm.config';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
 const BATCH = 200;
 

@@ -1,6 +1,6 @@
 /**
  * Typed, validated reading of environment variables. This folder is the only place in Wharf
- * that reads `process.env` (CONVENTIONS.md §5).
+ * that reads `process.env` (docs/CONVENTIONS.md §5).
  *
  * Every reader throws {@link ConfigError} with one line naming the variable, so that a wrong
  * value stops start-up with a clear message (issue "Platform", Configuration).

@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 
 import { registerAs } from '@nestjs/config';
+import { HostAllowlist, type TargetPolicy } from '@wharf/common/http/url-guard';
 
-import { HostAllowlist, type TargetPolicy } from '../common/http/url-guard';
 import { ConfigError, readBool, readEnum, readString } from './env';
 
 export interface EncryptionKey {

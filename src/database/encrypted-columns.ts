@@ -1,11 +1,10 @@
 import type { EntityClass } from '@mikro-orm/core';
-
-import { Instance } from '../modules/instance/entities/instance.entity';
-import { ProxyConfig } from '../modules/proxy/entities/proxy-config.entity';
-import { SessionCredentials } from '../modules/session/entities/session-credentials.entity';
-import { SessionKey } from '../modules/session/entities/session-key.entity';
-import { S3Config } from '../modules/storage/entities/s3-config.entity';
-import { Webhook } from '../modules/webhook/entities/webhook.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { ProxyConfig } from '@wharf/modules/proxy/entities/proxy-config.entity';
+import { SessionCredentials } from '@wharf/modules/session/entities/session-credentials.entity';
+import { SessionKey } from '@wharf/modules/session/entities/session-key.entity';
+import { S3Config } from '@wharf/modules/storage/entities/s3-config.entity';
+import { Webhook } from '@wharf/modules/webhook/entities/webhook.entity';
 
 /** One column holding a D11 ciphertext; `table.column.<id>` is its AES-GCM additional data. */
 export interface EncryptedColumn {

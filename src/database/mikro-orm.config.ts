@@ -6,8 +6,8 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { DatabaseConfig, DatabaseDialect } from '@wharf/config';
 
-import type { DatabaseConfig, DatabaseDialect } from '../config';
 import { ENTITIES } from './entities';
 import { POSTGRESQL_MIGRATIONS } from './migrations/postgresql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';

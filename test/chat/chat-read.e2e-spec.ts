@@ -1,12 +1,13 @@
 /**
- * Store-backed reads of API.md §3.3 and §3.1: poll tallies from votes the sandbox phones cast
+ * Store-backed reads of docs/API.md §3.3 and §3.1: poll tallies from votes the sandbox phones cast
  * (decrypted by Wharf), chat history with its paging and date errors, and instance metrics.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+
 import { createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
@@ -18,7 +19,7 @@ import {
 import { waitUntil } from '../support/wait';
 import { type WharfHandle } from '../support/wharf';
 
-describe('chat reads: poll, history, metrics (API.md §3.1, §3.3)', () => {
+describe('chat reads: poll, history, metrics (docs/API.md §3.1, §3.3)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
   let api: Api;

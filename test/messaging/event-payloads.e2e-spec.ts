@@ -1,4 +1,5 @@
-import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+
 import type { Api } from '../support/http';
 import { type LinkedInstance, type Sandbox, startLinkedInstance } from '../support/sessions';
 import { type OpenStream, openStream } from '../support/stream';

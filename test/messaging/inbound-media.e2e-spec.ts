@@ -1,5 +1,5 @@
 /**
- * Received media end to end (D15, API.md §2.3, §3.3 chat/base64): a sandbox phone sends media,
+ * Received media end to end (D15, docs/API.md §2.3, §3.3 chat/base64): a sandbox phone sends media,
  * Wharf downloads and decrypts it through the sandbox's HTTPS media host, stores it, uploads it
  * to S3 (s3rver, a local S3-protocol server), and serves it at `media.downloadUrl`.
  */
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 
-import { Message } from '../../src/modules/messaging/entities/message.entity';
 import { Api } from '../support/http';
 import {
   allEvents,
@@ -196,7 +196,7 @@ describe('inbound media (D15)', () => {
       error: { message: 'Requested range not satisfiable', code: 'RANGE_NOT_SATISFIABLE' },
     });
 
-    // chat/base64 reads the stored file (API.md §3.3).
+    // chat/base64 reads the stored file (docs/API.md §3.3).
     const b64 = await api.get(`/api/chat/base64/media?messageId=${messageId}`, { token: ta });
     expect(b64.status).toBe(200);
     expect(b64.body).toEqual({
@@ -208,7 +208,7 @@ describe('inbound media (D15)', () => {
       base64: png.toString('base64'),
     });
 
-    // The mediaBase64 webhook receives media.base64 (API.md §2.3); the event log stays lean.
+    // The mediaBase64 webhook receives media.base64 (docs/API.md §2.3); the event log stays lean.
     const delivered = await waitUntil(
       'the webhook delivery of the image',
       () => receiver.requests.find((r) => r.json?.data?.id === messageId),
@@ -234,7 +234,7 @@ describe('inbound media (D15)', () => {
     expect(byTi.status).toBe(200);
     expect(Buffer.from(await byTi.arrayBuffer()).equals(png)).toBe(true);
 
-    // So does the stream whose config has mediaBase64 (API.md §2.4).
+    // So does the stream whose config has mediaBase64 (docs/API.md §2.4).
     const frame = await waitUntil('the stream frame of the image', () =>
       stream.frames.find((f) => f.data?.id === messageId),
     );

@@ -1,4 +1,5 @@
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+
 import { Api } from '../support/http';
 import {
   allEvents,

@@ -1,7 +1,7 @@
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { InstanceSettings } from '@wharf/modules/settings/entities/instance-settings.entity';
 import sharp from 'sharp';
 
-import { Message } from '../../src/modules/messaging/entities/message.entity';
-import { InstanceSettings } from '../../src/modules/settings/entities/instance-settings.entity';
 import { Api } from '../support/http';
 import { type LinkedInstance, startLinkedInstance, waitForState } from '../support/sessions';
 import { waitUntil } from '../support/wait';

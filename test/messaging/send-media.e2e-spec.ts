@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
 import sharp from 'sharp';
 
-import { Message } from '../../src/modules/messaging/entities/message.entity';
 import { Api } from '../support/http';
 import {
   allEvents,
@@ -29,7 +29,7 @@ function ffmpeg(dir: string, name: string, args: string[]): Buffer {
   return readFileSync(out);
 }
 
-describe('sending media, stickers and statuses (API.md §3.2, D12, D14)', () => {
+describe('sending media, stickers and statuses (docs/API.md §3.2, D12, D14)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
   let api: Api;

@@ -1,5 +1,6 @@
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
-import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+
 import { Api } from '../support/http';
 import { type LinkedInstance, sandboxEnv, startLinkedInstance } from '../support/sessions';
 import { waitUntil } from '../support/wait';

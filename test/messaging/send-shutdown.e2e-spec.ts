@@ -1,5 +1,6 @@
-import { Message } from '../../src/modules/messaging/entities/message.entity';
-import { InstanceSettings } from '../../src/modules/settings/entities/instance-settings.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { InstanceSettings } from '@wharf/modules/settings/entities/instance-settings.entity';
+
 import { Api } from '../support/http';
 import { type LinkedInstance, startLinkedInstance, waitForState } from '../support/sessions';
 import { waitUntil } from '../support/wait';

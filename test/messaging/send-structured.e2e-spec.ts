@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
 import sharp from 'sharp';
 
-import { Message } from '../../src/modules/messaging/entities/message.entity';
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
@@ -20,7 +20,7 @@ import { startWharf, type WharfHandle } from '../support/wharf';
  * Contact, reaction and interactive sends, the text options (linkPreview, mentionAll,
  * replyPrivate) and recipient resolution (D13) end to end: Wharf → sandbox → the phones.
  */
-describe('structured sends and recipient resolution (API.md §3.2, §1.8, D13)', () => {
+describe('structured sends and recipient resolution (docs/API.md §3.2, §1.8, D13)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
   let api: Api;

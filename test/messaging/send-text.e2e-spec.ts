@@ -1,4 +1,5 @@
-import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+
 import { createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {
@@ -10,7 +11,7 @@ import {
 import { waitUntil } from '../support/wait';
 import { type WharfHandle } from '../support/wharf';
 
-describe('sending text (API.md §3.2, D14)', () => {
+describe('sending text (docs/API.md §3.2, D14)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
   let api: Api;

@@ -8,7 +8,7 @@ import {
 import { waitUntil } from '../support/wait';
 import { type WharfHandle } from '../support/wharf';
 
-describe('sending locations and polls (API.md §3.2)', () => {
+describe('sending locations and polls (docs/API.md §3.2)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
   let api: Api;

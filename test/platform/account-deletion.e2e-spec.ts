@@ -10,19 +10,19 @@
  *   test/platform/account-deletion.e2e-spec.ts -t responsive
  */
 import type { EntityClass } from '@mikro-orm/core';
+import { Account } from '@wharf/modules/account/entities/account.entity';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { ProxyConfig } from '@wharf/modules/proxy/entities/proxy-config.entity';
+import { SessionCredentials } from '@wharf/modules/session/entities/session-credentials.entity';
+import { SessionKey } from '@wharf/modules/session/entities/session-key.entity';
+import { InstanceSettings } from '@wharf/modules/settings/entities/instance-settings.entity';
+import { S3Config } from '@wharf/modules/storage/entities/s3-config.entity';
+import { Webhook } from '@wharf/modules/webhook/entities/webhook.entity';
+import { WebhookDelivery } from '@wharf/modules/webhook/entities/webhook-delivery.entity';
+import { WebsocketConfig } from '@wharf/modules/websocket/entities/websocket-config.entity';
 
-import { Account } from '../../src/modules/account/entities/account.entity';
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
-import { Instance } from '../../src/modules/instance/entities/instance.entity';
-import { Message } from '../../src/modules/messaging/entities/message.entity';
-import { ProxyConfig } from '../../src/modules/proxy/entities/proxy-config.entity';
-import { SessionCredentials } from '../../src/modules/session/entities/session-credentials.entity';
-import { SessionKey } from '../../src/modules/session/entities/session-key.entity';
-import { InstanceSettings } from '../../src/modules/settings/entities/instance-settings.entity';
-import { S3Config } from '../../src/modules/storage/entities/s3-config.entity';
-import { Webhook } from '../../src/modules/webhook/entities/webhook.entity';
-import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-delivery.entity';
-import { WebsocketConfig } from '../../src/modules/websocket/entities/websocket-config.entity';
 import { insertInstances } from '../support/bulk-instances';
 import { createAccount, createInstance, type InstanceFixture } from '../support/fixtures';
 import { sampleHealth } from '../support/health-sampler';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { holdsWholeJob } from '@wharf/common/redis/bull-fragments';
 import Bull from 'bull';
-
-import { holdsWholeJob } from '../../src/common/redis/bull-fragments';
 
 /**
  * `holdsWholeJob` against the local Redis with real Bull: a job hash reduced to `processedOn`

@@ -5,12 +5,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { isPrivateAddress } from '@wharf/common/http/url-guard';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { WebhookDelivery } from '@wharf/modules/webhook/entities/webhook-delivery.entity';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 
-import { isPrivateAddress } from '../../src/common/http/url-guard';
-import { Message } from '../../src/modules/messaging/entities/message.entity';
-import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-delivery.entity';
 import { createInstance, type InstanceFixture } from '../support/fixtures';
 import { type ApiResponse } from '../support/http';
 import { type LinkedInstance, startLinkedInstance } from '../support/sessions';

@@ -7,7 +7,7 @@ import {
 import { Api } from '../support/http';
 import { startWharf, WharfHandle } from '../support/wharf';
 
-describe('settings, proxy and S3 of an instance (API.md §3.1)', () => {
+describe('settings, proxy and S3 of an instance (docs/API.md §3.1)', () => {
   let wharf: WharfHandle;
   let api: Api;
   let instance: InstanceFixture;

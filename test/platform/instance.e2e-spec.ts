@@ -8,7 +8,7 @@ import {
 import { Api, errorBody } from '../support/http';
 import { startWharf, WharfHandle } from '../support/wharf';
 
-describe('instances (API.md §3.1, D3, D23)', () => {
+describe('instances (docs/API.md §3.1, D3, D23)', () => {
   let wharf: WharfHandle;
   let api: Api;
   let ta: string;

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 import { MikroORM } from '@mikro-orm/core';
+import { reencryptAll } from '@wharf/cli/reencrypt';
+import { SecretBox } from '@wharf/common/crypto';
+import { withEnvironment } from '@wharf/config';
+import { loadSecurityConfig } from '@wharf/config/security.config';
+import { buildOrmOptions } from '@wharf/database/mikro-orm.config';
+import { ProxyConfig } from '@wharf/modules/proxy/entities/proxy-config.entity';
 
 import { createThrowawayDatabase, ThrowawayDatabase } from '../../scripts/db-tools';
-import { reencryptAll } from '../../src/cli/reencrypt';
-import { SecretBox } from '../../src/common/crypto';
-import { withEnvironment } from '../../src/config';
-import { loadSecurityConfig } from '../../src/config/security.config';
-import { buildOrmOptions } from '../../src/database/mikro-orm.config';
-import { ProxyConfig } from '../../src/modules/proxy/entities/proxy-config.entity';
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import { startWharf, TEST_DIALECT } from '../support/wharf';

@@ -1,5 +1,5 @@
 /**
- * The ownership matrix of API.md §1.2 and D4: every route that exists, every kind of token, with
+ * The ownership matrix of docs/API.md §1.2 and D4: every route that exists, every kind of token, with
  * the exact D2 envelope of each refusal and proof that a refused write changed nothing.
  */
 import {
@@ -360,7 +360,7 @@ function refusalCases(): RefusalCase[] {
   return cases;
 }
 
-describe('ownership matrix (API.md §1.2, D3, D4, D24)', () => {
+describe('ownership matrix (docs/API.md §1.2, D3, D4, D24)', () => {
   let wharf: WharfHandle;
   let api: Api;
   let accountX: AccountFixture;

@@ -1,5 +1,5 @@
 /**
- * Rate limits of API.md §1.5 and D5: per-token buckets shared across routes and processes
+ * Rate limits of docs/API.md §1.5 and D5: per-token buckets shared across routes and processes
  * (Redis), the stricter instance-creation bucket, the brute-force limit per client address, and
  * failing open when Redis is unreachable.
  */

@@ -7,7 +7,8 @@
  * WHARF_OUTAGE_MS sets the outage (default 20 s, the issue's report; longer than the default
  * 15 s session lease, so leases lapse during it).
  */
-import { Message } from '../../src/modules/messaging/entities/message.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api, type ApiResponse, errorBody } from '../support/http';
 import { type PrivateRedis, startPrivateRedis } from '../support/private-redis';

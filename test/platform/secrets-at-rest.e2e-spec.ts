@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { DecryptionError, SecretBox, SecretLocation } from '@wharf/common/crypto';
 import Redis from 'ioredis';
 
-import { DecryptionError, SecretBox, SecretLocation } from '../../src/common/crypto';
 import { AccountFixture, createAccount } from '../support/fixtures';
 import { Api, ApiResponse } from '../support/http';
 import { REDIS_URL, startWharf, TEST_DIALECT, WharfHandle } from '../support/wharf';

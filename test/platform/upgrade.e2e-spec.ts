@@ -6,12 +6,12 @@
  * sandbox phone (brought back from the saved sandbox state) reconnects without a new QR code
  * and exchanges messages with its Signal sessions from 0.1.0.
  */
+import { ENCRYPTED_COLUMNS } from '@wharf/database/encrypted-columns';
+import { POSTGRESQL_MIGRATIONS } from '@wharf/database/migrations/postgresql';
+import { SQLITE_MIGRATIONS } from '@wharf/database/migrations/sqlite';
 import { type Sandbox, startSandbox } from '@wharf/sandbox';
 
 import type { ThrowawayDatabase } from '../../scripts/db-tools';
-import { ENCRYPTED_COLUMNS } from '../../src/database/encrypted-columns';
-import { POSTGRESQL_MIGRATIONS } from '../../src/database/migrations/postgresql';
-import { SQLITE_MIGRATIONS } from '../../src/database/migrations/sqlite';
 import { Api } from '../support/http';
 import { allEvents, sandboxEnv, waitForState } from '../support/sessions';
 import {

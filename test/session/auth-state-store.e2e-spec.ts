@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
 
 import { MikroORM } from '@mikro-orm/core';
+import { SecretBox } from '@wharf/common/crypto';
+import { Account } from '@wharf/modules/account/entities/account.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import {
+  claimFence,
+  DatabaseAuthStateStore,
+  hasSavedSession,
+  LeaseLostError,
+} from '@wharf/modules/session/database-auth-state.store';
+import { SessionKey } from '@wharf/modules/session/entities/session-key.entity';
 
 import {
   createThrowawayDatabase,
   openMigratedOrm,
   ThrowawayDatabase,
 } from '../../scripts/db-tools';
-import { SecretBox } from '../../src/common/crypto';
-import { Account } from '../../src/modules/account/entities/account.entity';
-import { Instance } from '../../src/modules/instance/entities/instance.entity';
-import {
-  claimFence,
-  DatabaseAuthStateStore,
-  hasSavedSession,
-  LeaseLostError,
-} from '../../src/modules/session/database-auth-state.store';
-import { SessionKey } from '../../src/modules/session/entities/session-key.entity';
 import { TEST_DIALECT } from '../support/wharf';
 
 describe('DatabaseAuthStateStore (issue 3, D11, D20)', () => {

@@ -1,5 +1,6 @@
-import { SessionCredentials } from '../../src/modules/session/entities/session-credentials.entity';
-import { SessionKey } from '../../src/modules/session/entities/session-key.entity';
+import { SessionCredentials } from '@wharf/modules/session/entities/session-credentials.entity';
+import { SessionKey } from '@wharf/modules/session/entities/session-key.entity';
+
 import { createAccount, createInstance } from '../support/fixtures';
 import { Api } from '../support/http';
 import {

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { InstanceSettings } from '@wharf/modules/settings/entities/instance-settings.entity';
 import { v7 as uuidv7 } from 'uuid';
 
-import { Instance } from '../../src/modules/instance/entities/instance.entity';
-import { InstanceSettings } from '../../src/modules/settings/entities/instance-settings.entity';
 import type { WharfHandle } from './wharf';
 
 /**

@@ -43,7 +43,7 @@ export async function createInstance(
   return { id: res.body.instance.id, name, token: res.body.instance.token };
 }
 
-/** What a new instance reports before anything is configured (API.md §3.1 defaults). */
+/** What a new instance reports before anything is configured (docs/API.md §3.1 defaults). */
 export const DEFAULT_SETTINGS = {
   autoRejectCalls: false,
   callRejectMessage: '',

@@ -1,8 +1,8 @@
 /** Helpers for session e2e tests: Wharf in sandbox mode, state polling, the event log. */
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
 import { type Sandbox, startSandbox } from '@wharf/sandbox';
 import pino from 'pino';
 
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
 import { createAccount, createInstance } from './fixtures';
 import { Api } from './http';
 import { waitUntil } from './wait';

@@ -9,10 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+import type { DatabaseDialect } from '@wharf/config';
 import type { SandboxState } from '@wharf/sandbox';
 
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../../scripts/db-tools';
-import type { DatabaseDialect } from '../../src/config';
 
 /** The Wharf version that wrote the fixtures. */
 export const FIXTURE_WHARF_VERSION = '0.1.0';

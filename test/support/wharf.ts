@@ -13,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { MikroORM } from '@mikro-orm/core';
+import { SecretBox } from '@wharf/common/crypto/secret-box';
+import { withEnvironment } from '@wharf/config';
+import { loadSecurityConfig } from '@wharf/config/security.config';
+import { buildOrmOptions } from '@wharf/database/mikro-orm.config';
 
 import { createThrowawayDatabase, ThrowawayDatabase } from '../../scripts/db-tools';
-import { SecretBox } from '../../src/common/crypto/secret-box';
-import { withEnvironment } from '../../src/config';
-import { loadSecurityConfig } from '../../src/config/security.config';
-import { buildOrmOptions } from '../../src/database/mikro-orm.config';
 import { freePort, spawnWharf, waitForHttp, WharfProcess } from './process';
 
 export const TEST_DIALECT = process.env.WHARF_TEST_DB === 'postgres' ? 'postgresql' : 'sqlite';

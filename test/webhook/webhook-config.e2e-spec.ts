@@ -1,11 +1,12 @@
-import { Webhook } from '../../src/modules/webhook/entities/webhook.entity';
+import { Webhook } from '@wharf/modules/webhook/entities/webhook.entity';
+
 import { createAccount, createInstance, InstanceFixture } from '../support/fixtures';
 import { Api, errorBody } from '../support/http';
 import { startWharf, WharfHandle } from '../support/wharf';
 
 const SECRET = expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
-describe('webhook configuration (API.md §3.9, D6, D12, D22)', () => {
+describe('webhook configuration (docs/API.md §3.9, D6, D12, D22)', () => {
   let wharf: WharfHandle;
   let api: Api;
   let ta: string;
@@ -23,7 +24,7 @@ describe('webhook configuration (API.md §3.9, D6, D12, D22)', () => {
   const set = (instance: InstanceFixture, body: unknown, token = instance.token) =>
     api.post(`/api/events/webhook/${instance.name}`, { token, body });
 
-  it('creates a webhook with the API.md shape plus its signing secret', async () => {
+  it('creates a webhook with the docs/API.md shape plus its signing secret', async () => {
     const body = {
       label: 'crm',
       enabled: true,

@@ -1,10 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 
-import { isPrivateAddress } from '../../src/common/http/url-guard';
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
-import { Webhook } from '../../src/modules/webhook/entities/webhook.entity';
-import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-delivery.entity';
+import { isPrivateAddress } from '@wharf/common/http/url-guard';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+import { Webhook } from '@wharf/modules/webhook/entities/webhook.entity';
+import { WebhookDelivery } from '@wharf/modules/webhook/entities/webhook-delivery.entity';
+
 import { createAccount, createInstance, InstanceFixture } from '../support/fixtures';
 import { Api } from '../support/http';
 import { Sandbox, sandboxEnv, startTestSandbox } from '../support/sessions';

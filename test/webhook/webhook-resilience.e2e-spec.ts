@@ -1,5 +1,6 @@
-import { EventLog } from '../../src/modules/events/entities/event-log.entity';
-import { WebhookDelivery } from '../../src/modules/webhook/entities/webhook-delivery.entity';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+import { WebhookDelivery } from '@wharf/modules/webhook/entities/webhook-delivery.entity';
+
 import { createAccount, createInstance, InstanceFixture } from '../support/fixtures';
 import { Api } from '../support/http';
 import { PrivateRedis, startPrivateRedis } from '../support/private-redis';
@@ -22,7 +23,7 @@ const ARRIVAL_MS = 240_000;
 jest.setTimeout(420_000);
 
 /**
- * "No loss" (D6, ARCHITECTURE.md event path): bursts of 1,000 events reach the receiver in full
+ * "No loss" (D6, docs/ARCHITECTURE.md event path): bursts of 1,000 events reach the receiver in full
  * through a receiver outage, a SIGKILL of Wharf and a Redis FLUSHALL. Each suite uses its own
  * redis-server so FLUSHALL touches nothing else.
  */

@@ -5,7 +5,7 @@ import { openStream, refusedStream } from '../support/stream';
 import { waitUntil } from '../support/wait';
 import { startWharf, type WharfHandle } from '../support/wharf';
 
-describe('WebSocket event stream (API.md §2.4, §3.9, D8)', () => {
+describe('WebSocket event stream (docs/API.md §2.4, §3.9, D8)', () => {
   let sandbox: Sandbox;
   let wharf: WharfHandle;
   let api: Api;

@@ -57,7 +57,7 @@ export class NotSupportedByEngineError extends WhatsAppEngineError {
   }
 }
 
-/** The operation needs a live connection and the session has none (API.md: 503). */
+/** The operation needs a live connection and the session has none (docs/API.md: 503). */
 export class SessionNotConnectedError extends WhatsAppEngineError {
   readonly code = 'INSTANCE_NOT_CONNECTED';
 
@@ -96,7 +96,7 @@ export class MediaUnavailableError extends WhatsAppEngineError {
  * `<error code text>` (e.g. `500 internal-server-error`, `400 bad-request`). This class is the
  * catch-all; the answers a caller can act on have their own subclasses below. Made by the
  * adapter's mapper (`baileys/iq-errors.ts`) from the WhatsApp code, never from Baileys' own
- * status (docs: /work/shared/notes/round2-protocol.md §1, rc14 trap 14).
+ * status (docs: docs/sandbox-protocol-notes.md, rc14 trap 14).
  */
 export class WhatsAppRequestError extends WhatsAppEngineError {
   readonly code: EngineErrorCode = 'WHATSAPP_REQUEST_FAILED';

@@ -172,7 +172,7 @@ function stripAgent(user: string): string {
 }
 
 /**
- * Brazilian mobile numbers (D13, API.md §1.7): `55`, a two-digit area code (digits 1–9), then a
+ * Brazilian mobile numbers (D13, docs/API.md §1.7): `55`, a two-digit area code (digits 1–9), then a
  * 9-digit mobile number that starts with the 9th digit `9` followed by the old 8-digit number
  * (mobile ranges start with 6–9). WhatsApp accounts created before the 9th digit (2012) may
  * still be registered under the 8-digit form. Landlines (8 digits starting with 2–5) never had

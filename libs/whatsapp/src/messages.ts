@@ -1,6 +1,6 @@
 /**
  * Domain shapes of messages and receipts as the engine port exposes them (issue 4). Nothing here
- * depends on Baileys; the adapter maps engine messages to these at the border (CONVENTIONS §10).
+ * depends on Baileys; the adapter maps engine messages to these at the border (docs/CONVENTIONS.md §10).
  * The names follow D7's `message.type` vocabulary.
  */
 
@@ -98,7 +98,7 @@ export interface InboundMessage {
   raw: Record<string, unknown>;
 }
 
-/** Receipt statuses of API.md §2.5. */
+/** Receipt statuses of docs/API.md §2.5. */
 export type ReceiptStatus =
   | 'sent'
   | 'delivered'
@@ -230,7 +230,7 @@ export interface ReactionTarget {
 }
 
 /**
- * A button of an interactive message (API.md §3.2): `REPLY` returns `id` on click, `URL` opens
+ * A button of an interactive message (docs/API.md §3.2): `REPLY` returns `id` on click, `URL` opens
  * `id`, `CALL` dials `id`, `COPY` copies `id`.
  */
 export interface OutgoingButton {
@@ -246,7 +246,7 @@ export interface OutgoingListSection {
 }
 
 /**
- * Media in the header of an interactive message (API.md §3.2 carousel cards, buttons). `url` is
+ * Media in the header of an interactive message (docs/API.md §3.2 carousel cards, buttons). `url` is
  * what the request named; the app downloads it under D12 in the request and keeps it as `base64`
  * in the stored send until the send resolves (as media sends do), then sets `data` (never stored)
  * at send time, which the adapter uploads to WhatsApp.
@@ -311,7 +311,7 @@ export interface NumberLookup {
 }
 
 /**
- * Media to send (API.md §3.2 `POST /api/message/media`). The bytes travel as base64 so the
+ * Media to send (docs/API.md §3.2 `POST /api/message/media`). The bytes travel as base64 so the
  * content survives being stored as JSON with the message row until it is sent (D14).
  */
 export interface OutgoingMedia {

@@ -2,7 +2,7 @@ import type { InboundMedia, InboundMessage, ReceiptEvent } from './messages';
 
 /**
  * Domain types of the engine port. Nothing here depends on Baileys: the adapter maps its
- * events to these shapes at the border (CONVENTIONS §10).
+ * events to these shapes at the border (docs/CONVENTIONS.md §10).
  */
 
 /** Instance state (D7, D10). */

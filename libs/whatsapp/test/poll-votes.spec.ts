@@ -18,7 +18,7 @@ async function raw(message: WAMessage): Promise<Record<string, unknown>> {
   return JSON.parse(JSON.stringify(message, b.BufferJSON.replacer)) as Record<string, unknown>;
 }
 
-describe('decryptPollVote (D7 pollUpdate, API.md chat/poll)', () => {
+describe('decryptPollVote (D7 pollUpdate, docs/API.md chat/poll)', () => {
   const secret = randomBytes(32);
   /** The poll as the instance stored it when it sent it. */
   const ownPoll: WAMessage = {

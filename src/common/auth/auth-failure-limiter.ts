@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
 import type Redis from 'ioredis';
 
-import type { AllConfig } from '../../config';
 import { RateLimitMetrics } from '../rate-limit/rate-limit.metrics';
 import { REDIS } from '../redis/redis.module';
 

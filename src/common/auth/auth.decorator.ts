@@ -32,7 +32,7 @@ export const SECURITY_SCHEMES = {
 } as const;
 
 /**
- * The one auth decorator of a route (CONVENTIONS.md §3): which principals may call it. With
+ * The one auth decorator of a route (docs/CONVENTIONS.md §3): which principals may call it. With
  * `'account'` or `'instance'` and a `:instance` path parameter, the guard loads the instance and
  * applies the ownership rules of D4 before the handler runs.
  */
@@ -67,7 +67,7 @@ export function OwnsInstance(param = 'instance'): MethodDecorator & ClassDecorat
     SetMetadata(INSTANCE_PARAM, param),
     ApiParam({
       name: param,
-      description: 'The instance name (API.md §1.1), percent-encoded',
+      description: 'The instance name (docs/API.md §1.1), percent-encoded',
       schema: { type: 'string', minLength: 1, maxLength: 100, example: 'sales' },
     }),
     ApiErrors(InstanceTokenMismatchError, InstanceNotOwnedError, InstanceNotFoundError),

@@ -17,7 +17,7 @@ import { extractToken } from './token-extractor';
 type WharfRequest = FastifyRequest & { wharf?: AuthenticatedRequestState };
 
 /**
- * Global guard (CONVENTIONS.md §3): denies every route that has neither `@Auth(...)` nor
+ * Global guard (docs/CONVENTIONS.md §3): denies every route that has neither `@Auth(...)` nor
  * `@Public()`, authenticates the token (D3), applies the brute-force limit per address to invalid tokens only
  * (D5), and
  * with `@OwnsInstance()` loads the path's instance under the ownership rules of D4.

@@ -1,10 +1,10 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
+import { Account } from '@wharf/modules/account/entities/account.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import type { AllConfig } from '../../config';
-import { Account } from '../../modules/account/entities/account.entity';
-import { Instance } from '../../modules/instance/entities/instance.entity';
 import { constantTimeEqual, sha256Hex, tokenDigest } from '../crypto';
 import {
   AccountDisabledError,

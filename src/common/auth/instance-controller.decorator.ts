@@ -12,7 +12,7 @@ export interface InstanceControllerOptions {
   /**
    * Principal kinds of every route that has no `@Auth(...)` or `@Public()` of its own (a route's
    * own decorator wins, e.g. `@Auth('account')` on instance deletion). Default: account and
-   * instance tokens, the rule of every instance-scoped route of API.md (D3, D4).
+   * instance tokens, the rule of every instance-scoped route of docs/API.md (D3, D4).
    */
   auth?: PrincipalKind[];
   /** The path parameter that names the instance (default `instance`). */
@@ -27,7 +27,7 @@ function hasPlaceholder(path: string, param: string): boolean {
 }
 
 /**
- * The class decorator of a controller whose routes act on one instance (CONVENTIONS.md §2–3,
+ * The class decorator of a controller whose routes act on one instance (docs/CONVENTIONS.md §2–3,
  * issue 12 §6): `@Controller(path)`, `@ApiTags(tag)`, and on every route handler
  * `@Auth(...kinds)` (unless the route declares its own `@Auth` or `@Public`) and, when the route
  * path has the `:instance` placeholder, `@OwnsInstance()` — the guard loads and ownership-checks

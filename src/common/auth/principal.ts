@@ -1,5 +1,5 @@
-import type { Account } from '../../modules/account/entities/account.entity';
-import type { Instance } from '../../modules/instance/entities/instance.entity';
+import type { Account } from '@wharf/modules/account/entities/account.entity';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
 /** The three principals of D4: the operator, an account (TokenAccount), an instance (TokenInstance). */
 export type PrincipalKind = 'admin' | 'account' | 'instance';
@@ -12,6 +12,6 @@ export type Principal =
 /** What the auth guard leaves on the Fastify request. */
 export interface AuthenticatedRequestState {
   principal?: Principal;
-  /** The `:instance` of the path, loaded and ownership-checked (CONVENTIONS.md §2). */
+  /** The `:instance` of the path, loaded and ownership-checked (docs/CONVENTIONS.md §2). */
   instance?: Instance;
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
 
-import type { AllConfig } from '../../config';
 import { SecretBox } from './secret-box';
 
 /** Provides the {@link SecretBox} built from ENCRYPTION_KEY / ENCRYPTION_KEYS_PREVIOUS (D11). */

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-import type { EncryptionKey } from '../../config';
+import type { EncryptionKey } from '@wharf/config';
 
 /** Where a ciphertext belongs; it becomes the AES-GCM additional data `<table>.<column>.<rowId>` (D11). */
 export interface SecretLocation {

@@ -1,6 +1,6 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
-import type { EncryptionKey } from '../../config';
+import type { EncryptionKey } from '@wharf/config';
 
 /** A new token: 32 random bytes, base64url (D3). */
 export function generateToken(): string {

@@ -8,8 +8,8 @@ export interface ErrorDetail {
 
 /**
  * Base of every error Wharf answers on purpose. It carries the HTTP status, the stable
- * `error.code` (D2) and the literal `error.message` of API.md. The global filter writes the
- * envelope; services never build HTTP responses (CONVENTIONS.md §4).
+ * `error.code` (D2) and the literal `error.message` of docs/API.md. The global filter writes the
+ * envelope; services never build HTTP responses (docs/CONVENTIONS.md §4).
  */
 export class DomainError extends Error {
   constructor(
@@ -34,7 +34,7 @@ export interface FixedErrorClass {
 }
 
 /**
- * Declares a DomainError subclass with a fixed status, stable code and API.md literal:
+ * Declares a DomainError subclass with a fixed status, stable code and docs/API.md literal:
  * `export class XError extends fixedError(HttpStatus.NOT_FOUND, 'X_NOT_FOUND', 'X not found') {}`.
  */
 export function fixedError(status: HttpStatus, code: string, literal: string): FixedErrorClass {
@@ -150,7 +150,7 @@ export class RateLimitedError extends DomainError {
 }
 
 /**
- * 400 validation failure (D2): `message` is the API.md literal when one exists, otherwise
+ * 400 validation failure (D2): `message` is the docs/API.md literal when one exists, otherwise
  * `Invalid request body: <detail>`; `details` lists every failing field.
  */
 export class ValidationFailedError extends DomainError {
@@ -163,7 +163,7 @@ export class ValidationFailedError extends DomainError {
 }
 
 /**
- * 500 with an endpoint-specific literal of API.md (e.g. `Failed to create instance`). The cause
+ * 500 with an endpoint-specific literal of docs/API.md (e.g. `Failed to create instance`). The cause
  * is logged by the filter with the request id, never sent to the client.
  */
 export class OperationFailedError extends DomainError {

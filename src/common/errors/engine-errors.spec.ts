@@ -19,7 +19,7 @@ import { engineError } from './engine-errors';
 
 /**
  * One engine error of every code, each with an engine message holding input, and the answer the
- * spec gives it (API.md §1.4, D2, D16). Keyed by the code union: a new code fails the type-check
+ * spec gives it (docs/API.md §1.4, D2, D16). Keyed by the code union: a new code fails the type-check
  * here too until it has its expected answer.
  */
 const CASES: Record<
@@ -92,7 +92,7 @@ describe('engine errors → HTTP (issue 12 §1)', () => {
     expect(engineError(code)).toEqual({ status, code, literal, name: code });
   });
 
-  it('answers the route-specific D16 text where API.md gives one', () => {
+  it('answers the route-specific D16 text where docs/API.md gives one', () => {
     const answer = toDomainError(new NotSupportedByEngineError('newsletters.unfollow'));
     expect([answer.status, answer.code, answer.message]).toEqual([
       501,

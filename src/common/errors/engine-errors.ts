@@ -6,10 +6,10 @@ import { DocumentedError, DomainError } from './domain-error';
 /** The HTTP answer of one engine error code. */
 export interface EngineErrorAnswer {
   readonly status: HttpStatus;
-  /** The literal `error.message` (API.md / DECISIONS.md); the engine's own message is never sent. */
+  /** The literal `error.message` (docs/API.md / docs/DECISIONS.md); the engine's own message is never sent. */
   readonly literal: string;
   /**
-   * Route-specific literals by engine operation (the error's `operation`), where API.md gives
+   * Route-specific literals by engine operation (the error's `operation`), where docs/API.md gives
    * one for a route (D16: "that text wins").
    */
   readonly byOperation?: Readonly<Record<string, string>>;
@@ -20,10 +20,10 @@ export interface EngineErrorAnswer {
  * `EngineErrorCode`, so an engine error code without an answer fails the type-check.
  * `error.code` of the answer is the engine code itself (D2: stable SCREAMING_SNAKE).
  *
- * Sources: API.md §1.4 (statuses), D16 (501 and its route texts), API.md §1.4/§3.x tables (503
+ * Sources: docs/API.md §1.4 (statuses), D16 (501 and its route texts), docs/API.md §1.4/§3.x tables (503
  * `Instance is not connected to WhatsApp`, 429 `Rate limit exceeded. Try again later.`, 404
  * `Message not found or no media available` of `GET /api/chat/base64` and D15), D2 (a 5xx
- * without its own literal says `Internal server error`). Where API.md has no literal the text
+ * without its own literal says `Internal server error`). Where docs/API.md has no literal the text
  * follows the style of the neighbouring ones (D2).
  */
 export const ENGINE_ERROR_ANSWERS: Readonly<Record<EngineErrorCode, EngineErrorAnswer>> = {
@@ -31,7 +31,7 @@ export const ENGINE_ERROR_ANSWERS: Readonly<Record<EngineErrorCode, EngineErrorA
     status: HttpStatus.NOT_IMPLEMENTED,
     literal: 'Not supported by the WhatsApp engine',
     byOperation: {
-      // API.md §3.6 DELETE /api/newsletter/leave/:instance
+      // docs/API.md §3.6 DELETE /api/newsletter/leave/:instance
       'newsletters.unfollow': 'WhatsApp client does not support UnfollowNewsletter',
     },
   },

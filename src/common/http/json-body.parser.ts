@@ -16,7 +16,7 @@ export class RefusedBody {
   }
 }
 
-/** The body that is not valid JSON: 400 `Invalid request body` (API.md §3.1). */
+/** The body that is not valid JSON: 400 `Invalid request body` (docs/API.md §3.1). */
 export const MALFORMED_BODY = new RefusedBody(new InvalidBodyError());
 
 const TOO_DEEP = new RefusedBody(

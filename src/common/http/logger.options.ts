@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 
+import type { AppConfig } from '@wharf/config';
 import type { Params } from 'nestjs-pino';
-
-import type { AppConfig } from '../../config';
 
 /** Removes credentials from a URL before it is logged (`?token=` of the WebSocket upgrade, D8). */
 export function maskUrl(url: string | undefined): string | undefined {
   return url?.replace(/([?&](?:token|apikey|access_token)=)[^&#]*/gi, '$1[redacted]');
 }
 
-/** Header and body paths pino must never print (CONVENTIONS.md §11, D3). */
+/** Header and body paths pino must never print (docs/CONVENTIONS.md §11, D3). */
 export const REDACTED_PATHS = [
   'req.headers.token',
   'req.headers.authorization',

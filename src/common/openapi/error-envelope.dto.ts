@@ -9,7 +9,7 @@ export class ErrorDetailDto {
 }
 
 export class ErrorBodyDto {
-  /** The literal text of API.md (D2). */
+  /** The literal text of docs/API.md (D2). */
   @ApiProperty({ example: 'Instance not found' })
   message: string;
 

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { EVENT_SCHEMAS } from '@wharf/modules/events/dto/event-payloads.dto';
 
-import { EVENT_SCHEMAS } from '../../modules/events/dto/event-payloads.dto';
 import { SECURITY_SCHEMES } from '../auth/auth.decorator';
 import { documentRouteAliases } from './route-aliases';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
 import Redis from 'ioredis';
 
-import type { AllConfig } from '../../config';
 import { REDIS_RECONNECT_MAX_DELAY_MS, redisRetryDelayMs } from '../redis/redis-outage';
 import { openQueue, queueOptions } from './create-queue';
 
@@ -13,7 +13,7 @@ function configWith(keyPrefix: string): ConfigService<AllConfig, true> {
   return new ConfigService({ redis: { url: REDIS_URL, keyPrefix } });
 }
 
-describe('queue options (CONVENTIONS.md §8)', () => {
+describe('queue options (docs/CONVENTIONS.md §8)', () => {
   it('adds the Redis URL, the prefixed key space and the bounded reconnect to the queue defaults', () => {
     const defaults = {
       defaultJobOptions: { attempts: 1, removeOnComplete: 1000 },

@@ -1,9 +1,9 @@
 import { BullModule } from '@nestjs/bull';
 import type { DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
 import Bull, { type Queue, type QueueOptions } from 'bull';
 
-import type { AllConfig } from '../../config';
 import { bullRedisOptions } from '../redis/redis-outage';
 
 /**
@@ -35,7 +35,7 @@ export function queueOptions(
 }
 
 /**
- * Registers the queue `name` in a Nest module (CONVENTIONS.md §8), injected with
+ * Registers the queue `name` in a Nest module (docs/CONVENTIONS.md §8), injected with
  * `@InjectQueue(name)`: `imports: [createQueue(WEBHOOK_DELIVERY_QUEUE, (config) => ({ … }))]`.
  * `defaults` reads the configuration (e.g. lock durations) when the module is built.
  */

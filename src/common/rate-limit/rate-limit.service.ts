@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
+import type { AllConfig } from '@wharf/config';
 
-import type { AllConfig } from '../../config';
 import { extractToken, type TokenSource } from '../auth/token-extractor';
 import { sha256Hex } from '../crypto';
 import { RateLimitedError } from '../errors';

@@ -41,7 +41,7 @@ const RETRY_AFTER_SECONDS = 5;
 
 /**
  * 503 `REDIS_UNAVAILABLE` (issue 11): the request needs Redis (leases, queues, relays) and Redis
- * cannot be reached. Nothing was stored for it. Carries `Retry-After: 5`. API.md gives no literal
+ * cannot be reached. Nothing was stored for it. Carries `Retry-After: 5`. docs/API.md gives no literal
  * for this case; the message follows D2 (say what failed and what to do).
  */
 export class RedisUnavailableError extends DomainError {

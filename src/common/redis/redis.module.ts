@@ -1,8 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
 import Redis from 'ioredis';
 
-import type { AllConfig } from '../../config';
 import { REDIS } from './redis.tokens';
 import { RedisAvailability } from './redis-availability';
 import { redisRetryDelayMs } from './redis-outage';

@@ -1,5 +1,5 @@
 /**
- * Validation messages that are literal texts of API.md. When a failing field carries one of
+ * Validation messages that are literal texts of docs/API.md. When a failing field carries one of
  * these, it becomes the top-level `error.message`; otherwise the message is
  * `Invalid request body: <detail>` (D2).
  */

@@ -28,7 +28,7 @@ export function toValidationError(errors: ValidationError[]): ValidationFailedEr
 }
 
 /**
- * The global pipe (CONVENTIONS.md §7): transform + whitelist + forbidNonWhitelisted, errors in the
+ * The global pipe (docs/CONVENTIONS.md §7): transform + whitelist + forbidNonWhitelisted, errors in the
  * D2 shape. A body the JSON parser refused ({@link RefusedBody}: malformed, too deep, unstorable
  * text) answers that parser's 400; a body that is not a JSON object is `Invalid request body`; a
  * missing body counts as `{}` so "required" rules produce their literals.

@@ -37,7 +37,7 @@ export function IsInstanceName(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** A string holding a TCP port number, 1–65535 (API.md carries ports as strings). */
+/** A string holding a TCP port number, 1–65535 (docs/API.md carries ports as strings). */
 export function IsPortString(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({

@@ -10,12 +10,12 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { REDIS } from '@wharf/common/redis/redis.module';
+import type { AllConfig } from '@wharf/config';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
 import type Redis from 'ioredis';
 
-import { REDIS } from '../../common/redis/redis.module';
-import type { AllConfig } from '../../config';
-import { Instance } from '../instance/entities/instance.entity';
-import { SessionProvider } from '../session/session.provider';
 import { Account } from './entities/account.entity';
 
 /** Where a background account deletion stands (issue 11, `GET /api/admin/accounts/:id`). */

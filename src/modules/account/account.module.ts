@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SessionModule } from '@wharf/modules/session/session.module';
 
-import { SessionModule } from '../session/session.module';
 import { AccountService } from './account.service';
 import { AccountDeletionService } from './account-deletion.service';
 import { AdminController } from './admin.controller';

@@ -1,15 +1,15 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-
-import { generateToken, sha256Hex } from '../../common/crypto';
+import { generateToken, sha256Hex } from '@wharf/common/crypto';
 import {
   AccountNotFoundError,
   OperationFailedError,
   ValidationFailedError,
-} from '../../common/errors';
-import type { AllConfig } from '../../config';
-import { Instance } from '../instance/entities/instance.entity';
+} from '@wharf/common/errors';
+import type { AllConfig } from '@wharf/config';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+
 import { type AccountDeletionProgress, AccountDeletionService } from './account-deletion.service';
 import {
   AccountDeletionDto,

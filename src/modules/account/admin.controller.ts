@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-
-import { Auth } from '../../common/auth/auth.decorator';
+import { Auth } from '@wharf/common/auth/auth.decorator';
 import {
   AccountNotFoundError,
   OperationFailedError,
   ValidationFailedError,
-} from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
+} from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { FastifyReply } from 'fastify';
+
 import { AccountService } from './account.service';
 import {
   AccountListResponseDto,

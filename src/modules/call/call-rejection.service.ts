@@ -1,16 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventsService } from '@wharf/modules/events/events.service';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
+import type { SessionInstance } from '@wharf/modules/session/session-events';
+import { SettingsService } from '@wharf/modules/settings/settings.service';
 import type { CallEvent } from '@wharf/whatsapp';
-
-import { EventsService } from '../events/events.service';
-import { SessionProvider } from '../session/session.provider';
-import type { SessionInstance } from '../session/session-events';
-import { SettingsService } from '../settings/settings.service';
 
 /**
  * Call handling of the sessions this process owns: every call update is published as
  * `call.update` (D7), and with the `autoRejectCalls` setting an incoming call (`offer`, not an
  * offline one) is rejected, published as `rejected`, and answered with `callRejectMessage` when
- * set (API.md §3.1 settings). Runs in the instance's event chain (`SessionProvider.on('call')`).
+ * set (docs/API.md §3.1 settings). Runs in the instance's event chain (`SessionProvider.on('call')`).
  */
 @Injectable()
 export class CallRejectionService {

@@ -1,14 +1,14 @@
 import { Body, Get, Post, Query } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { ValidationFailedError } from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { MediaNotFoundError } from '@wharf/modules/media/media.errors';
+import { MediaStoreService } from '@wharf/modules/media/media-store.service';
 import { InvalidJidError, normalizeRecipient, withBrazilianVariant } from '@wharf/whatsapp';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { ValidationFailedError } from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
-import { MediaNotFoundError } from '../media/media.errors';
-import { MediaStoreService } from '../media/media-store.service';
 import {
   InvalidFromDateError,
   InvalidToDateError,
@@ -36,7 +36,7 @@ function parseIso(value: string | undefined, error: new () => Error): Date | nul
   return date;
 }
 
-/** `media_type` of chat/base64: voice notes are audio, round videos video (API.md §3.3). */
+/** `media_type` of chat/base64: voice notes are audio, round videos video (docs/API.md §3.3). */
 const BASE64_MEDIA_TYPE: Record<string, string> = {
   image: 'image',
   video: 'video',
@@ -47,7 +47,7 @@ const BASE64_MEDIA_TYPE: Record<string, string> = {
   sticker: 'sticker',
 };
 
-/** Store-backed chat reads of API.md §3.3: chat/base64, chat/poll, chat/history. */
+/** Store-backed chat reads of docs/API.md §3.3: chat/base64, chat/poll, chat/history. */
 @InstanceController('api/chat', { tag: 'Chat' })
 export class ChatReadController {
   constructor(

@@ -1,14 +1,14 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
 import { decryptPollVote } from '@wharf/whatsapp';
 
-import type { Instance } from '../instance/entities/instance.entity';
-import { Message } from '../messaging/entities/message.entity';
-import { SessionProvider } from '../session/session.provider';
 import { MessageNotFoundError, NotAPollError } from './chat.errors';
 import { MessageStoreService } from './message-store.service';
 
-/** One current vote of one voter (API.md `GET /api/chat/poll` `voteDetails`). */
+/** One current vote of one voter (docs/API.md `GET /api/chat/poll` `voteDetails`). */
 export interface PollVoteDetail {
   optionHash: string;
   optionName: string;
@@ -50,7 +50,7 @@ interface StoredPollUpdate {
 
 /**
  * Reads of the message store behind `GET /api/chat/poll` (poll tallies from the stored,
- * decrypted votes) and `POST /api/chat/history` (API.md §3.3).
+ * decrypted votes) and `POST /api/chat/history` (docs/API.md §3.3).
  */
 @Injectable()
 export class ChatReadService {

@@ -1,10 +1,10 @@
 import { Get, Query } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import {
   MessageIdQueryRequiredError,
   MessageIdRequiredError,
@@ -18,7 +18,7 @@ import {
 } from './dto/message-lookup.dto';
 import { MessageStoreService } from './message-store.service';
 
-/** Message-store reads of API.md §3.3. */
+/** Message-store reads of docs/API.md §3.3. */
 @InstanceController('api/chat', { tag: 'Chat' })
 export class ChatController {
   constructor(private readonly store: MessageStoreService) {}

@@ -1,8 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
+import { fixedError } from '@wharf/common/errors';
 
-import { fixedError } from '../../common/errors';
-
-/* Errors of the chat routes (API.md §3.3, `GET /api/instance/metrics`): status, code and literal (D2). */
+/* Errors of the chat routes (docs/API.md §3.3, `GET /api/instance/metrics`): status, code and literal (D2). */
 
 export class MessageNotFoundError extends fixedError(
   HttpStatus.NOT_FOUND,
@@ -46,7 +45,7 @@ export class InvalidToDateError extends fixedError(
   "invalid 'to' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')",
 ) {}
 
-/** 400 of API.md §3.1 metrics: an empty list (only commas and spaces). */
+/** 400 of docs/API.md §3.1 metrics: an empty list (only commas and spaces). */
 export class InstanceNameRequiredError extends fixedError(
   HttpStatus.BAD_REQUEST,
   'INSTANCE_NAME_REQUIRED',

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '@wharf/modules/media/media.module';
+import { SessionModule } from '@wharf/modules/session/session.module';
 
-import { MediaModule } from '../media/media.module';
-import { SessionModule } from '../session/session.module';
 import { ChatController } from './chat.controller';
 import { ChatReadController } from './chat-read.controller';
 import { ChatReadService } from './chat-read.service';

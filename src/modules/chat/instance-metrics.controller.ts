@@ -1,22 +1,22 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-
-import { Auth, CurrentPrincipal } from '../../common/auth/auth.decorator';
-import { AuthService } from '../../common/auth/auth.service';
-import type { Principal } from '../../common/auth/principal';
+import { Auth, CurrentPrincipal } from '@wharf/common/auth/auth.decorator';
+import { AuthService } from '@wharf/common/auth/auth.service';
+import type { Principal } from '@wharf/common/auth/principal';
 import {
   InstanceNotFoundError,
   InstanceNotOwnedError,
   InstanceTokenMismatchError,
-} from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
+} from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+
 import { InstanceNameRequiredError } from './chat.errors';
 import { MessageMetricsResponseDto } from './dto/chat-read.dto';
 import { MessageMetricsService } from './message-metrics.service';
 
-/** `GET /api/instance/metrics/:instance` (API.md §3.1, D18). */
+/** `GET /api/instance/metrics/:instance` (docs/API.md §3.1, D18). */
 @ApiTags('Instance')
 @Controller('api/instance')
 export class InstanceMetricsController {

@@ -1,16 +1,15 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-
-import type { Instance } from '../instance/entities/instance.entity';
-import { Message } from '../messaging/entities/message.entity';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
 
 /** D7 types that carry a media file. */
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'ptt', 'ptv', 'document', 'sticker'];
 
-/** Statuses reported by `messagesByStatus` (API.md §3.1); `sending` counts as `pending`. */
+/** Statuses reported by `messagesByStatus` (docs/API.md §3.1); `sending` counts as `pending`. */
 const REPORTED_STATUSES = ['pending', 'sent', 'delivered', 'read', 'played', 'failed'];
 
-/** `metrics` of `GET /api/instance/metrics/:instance` (API.md §3.1). */
+/** `metrics` of `GET /api/instance/metrics/:instance` (docs/API.md §3.1). */
 export interface MessageMetrics {
   instance: string;
   totalMessages: number;
@@ -34,7 +33,7 @@ export interface MessageMetrics {
 type Row = Record<string, unknown>;
 
 /**
- * Message metrics computed from the message store on every call (API.md §3.1, D18): grouped
+ * Message metrics computed from the message store on every call (docs/API.md §3.1, D18): grouped
  * counts in SQL over the listed instances together (numbers summed, earliest first and latest
  * last message). Group chats are `@g.us`; individual chats are phone-number or LID chats
  * (status broadcasts and newsletters count in neither). `groupMessages` is 0 when

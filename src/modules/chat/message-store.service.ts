@@ -1,12 +1,12 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
 
-import type { Instance } from '../instance/entities/instance.entity';
-import { Message } from '../messaging/entities/message.entity';
 import { MessageNotFoundError, MessageOfOtherInstanceError } from './chat.errors';
 import type { MessageStatusResponseDto, StoredMessageDto } from './dto/message-lookup.dto';
 
-/** `status_code` of API.md `GET /api/chat/status`. */
+/** `status_code` of docs/API.md `GET /api/chat/status`. */
 const STATUS_CODES: Record<string, number> = {
   pending: 0,
   sent: 1,
@@ -17,7 +17,7 @@ const STATUS_CODES: Record<string, number> = {
   error: -1,
 };
 
-/** Reads of the message store (API.md §3.3 getMessage, status). */
+/** Reads of the message store (docs/API.md §3.3 getMessage, status). */
 @Injectable()
 export class MessageStoreService {
   constructor(private readonly em: EntityManager) {}

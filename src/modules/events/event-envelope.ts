@@ -23,7 +23,7 @@ export interface InstanceStateData {
   timestamp: string;
 }
 
-/** `call.update` data (D7 / API.md §2.5). */
+/** `call.update` data (D7 / docs/API.md §2.5). */
 export interface CallUpdateData {
   callId: string;
   action: string;
@@ -42,7 +42,7 @@ export interface CallUpdateData {
 export type MessageEventData = Record<string, unknown>;
 
 /**
- * `group.flow` and `label.update` data (API.md §2.5): no producer yet; the group and label
+ * `group.flow` and `label.update` data (docs/API.md §2.5): no producer yet; the group and label
  * issues give them their interfaces here.
  */
 export type PendingEventData = Record<string, unknown>;

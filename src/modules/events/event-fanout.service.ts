@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { REDIS } from '@wharf/common/redis/redis.module';
+import type { AllConfig } from '@wharf/config';
 import type Redis from 'ioredis';
 
-import { REDIS } from '../../common/redis/redis.module';
-import type { AllConfig } from '../../config';
 import type { EventEnvelope } from './event-envelope';
 import { EventsService } from './events.service';
 
@@ -19,7 +19,7 @@ export interface FannedOutEvent {
 export type FanoutListener = (event: { instanceId: string; envelope: EventEnvelope }) => void;
 
 /**
- * Cross-process fan-out of events (D8, ARCHITECTURE.md): every published event goes to a Redis
+ * Cross-process fan-out of events (D8, docs/ARCHITECTURE.md): every published event goes to a Redis
  * pub/sub channel, and every process hands events to its local listeners (WebSocket clients)
  * whichever process produced them. Local events are delivered directly, so the local stream
  * does not depend on Redis; events of this process coming back from Redis are skipped.

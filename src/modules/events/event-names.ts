@@ -1,4 +1,4 @@
-/** The six event names of API.md §2.5, also the filter values of webhook and WebSocket configs. */
+/** The six event names of docs/API.md §2.5, also the filter values of webhook and WebSocket configs. */
 export const EVENT_NAMES = [
   'message.exchange',
   'message.status',

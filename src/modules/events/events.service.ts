@@ -3,9 +3,9 @@ import { EventEmitter } from 'node:events';
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import type { AllConfig } from '../../config';
-import { Instance } from '../instance/entities/instance.entity';
 import { bareJids } from './bare-jids';
 import { EventLog } from './entities/event-log.entity';
 import type { EventData, EventEnvelope } from './event-envelope';
@@ -18,7 +18,7 @@ export type EventListener = (
 ) => void;
 
 /**
- * The one way events enter Wharf (ARCHITECTURE.md, event path): `publish` writes the event log
+ * The one way events enter Wharf (docs/ARCHITECTURE.md, event path): `publish` writes the event log
  * row (id = UUIDv7 `eventId`) and only then hands the D7 envelope to the in-process bus, so a
  * crash never loses an event that anything saw.
  */

@@ -7,15 +7,14 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
+import { Auth, Public } from '@wharf/common/auth/auth.decorator';
+import { MetricsRegistry } from '@wharf/common/metrics/metrics.registry';
+import { QueueMonitor } from '@wharf/common/metrics/queue-monitor';
+import { SkipRateLimit } from '@wharf/common/rate-limit/rate-limit.decorator';
+import { REDIS } from '@wharf/common/redis/redis.module';
+import { RedisAvailability } from '@wharf/common/redis/redis-availability';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
-
-import { Auth, Public } from '../../common/auth/auth.decorator';
-import { MetricsRegistry } from '../../common/metrics/metrics.registry';
-import { QueueMonitor } from '../../common/metrics/queue-monitor';
-import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { REDIS } from '../../common/redis/redis.module';
-import { RedisAvailability } from '../../common/redis/redis-availability';
 
 /** How long `/health/ready` waits for the database's answer (ms). */
 const DATABASE_CHECK_TIMEOUT_MS = 2000;

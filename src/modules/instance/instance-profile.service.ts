@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
+import type { SessionInstance } from '@wharf/modules/session/session-events';
 import type { ProfileEvent } from '@wharf/whatsapp';
 
-import { SessionProvider } from '../session/session.provider';
-import type { SessionInstance } from '../session/session-events';
 import { Instance } from './entities/instance.entity';
 
 /**

@@ -1,9 +1,8 @@
 import { Body, Delete, Get, Post, Query } from '@nestjs/common';
-
-import { Auth, CurrentPrincipal, InstanceParam } from '../../common/auth/auth.decorator';
+import { Auth, CurrentPrincipal, InstanceParam } from '@wharf/common/auth/auth.decorator';
 // Aliased: this file's controller class is itself called InstanceController.
-import { InstanceController as InstanceScopedController } from '../../common/auth/instance-controller.decorator';
-import type { Principal } from '../../common/auth/principal';
+import { InstanceController as InstanceScopedController } from '@wharf/common/auth/instance-controller.decorator';
+import type { Principal } from '@wharf/common/auth/principal';
 import {
   InstanceConflictError,
   InstanceNotFoundError,
@@ -11,12 +10,13 @@ import {
   OperationFailedError,
   QuotaExceededError,
   ValidationFailedError,
-} from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
-import { SPEC_LITERALS } from '../../common/validation/spec-literals';
-import { DEFAULT_SETTINGS } from '../settings/settings.service';
+} from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import { RateLimit } from '@wharf/common/rate-limit/rate-limit.decorator';
+import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
+import { DEFAULT_SETTINGS } from '@wharf/modules/settings/settings.service';
+
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import {
   CreateInstanceResponseDto,

@@ -1,8 +1,9 @@
-import type { ProxySummaryDto } from '../proxy/dto/proxy.dto';
-import type { SettingsDto } from '../settings/dto/settings.dto';
-import type { S3SummaryDto } from '../storage/dto/s3.dto';
-import type { WebhookSummaryDto } from '../webhook/dto/webhook.dto';
-import type { WebsocketSummaryDto } from '../websocket/dto/websocket-config.dto';
+import type { ProxySummaryDto } from '@wharf/modules/proxy/dto/proxy.dto';
+import type { SettingsDto } from '@wharf/modules/settings/dto/settings.dto';
+import type { S3SummaryDto } from '@wharf/modules/storage/dto/s3.dto';
+import type { WebhookSummaryDto } from '@wharf/modules/webhook/dto/webhook.dto';
+import type { WebsocketSummaryDto } from '@wharf/modules/websocket/dto/websocket-config.dto';
+
 import type {
   ChatwootSummaryDto,
   ConnectionDto,

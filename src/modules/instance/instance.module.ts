@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ProxyModule } from '@wharf/modules/proxy/proxy.module';
+import { SessionModule } from '@wharf/modules/session/session.module';
+import { SettingsModule } from '@wharf/modules/settings/settings.module';
+import { StorageModule } from '@wharf/modules/storage/storage.module';
+import { WebhookModule } from '@wharf/modules/webhook/webhook.module';
+import { WebsocketModule } from '@wharf/modules/websocket/websocket.module';
 
-import { ProxyModule } from '../proxy/proxy.module';
-import { SessionModule } from '../session/session.module';
-import { SettingsModule } from '../settings/settings.module';
-import { StorageModule } from '../storage/storage.module';
-import { WebhookModule } from '../webhook/webhook.module';
-import { WebsocketModule } from '../websocket/websocket.module';
 import { InstanceController } from './instance.controller';
 import { InstanceService } from './instance.service';
 import { InstanceProfileService } from './instance-profile.service';

@@ -5,15 +5,14 @@ import {
 } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-
-import type { Principal } from '../../common/auth/principal';
+import type { Principal } from '@wharf/common/auth/principal';
 import {
   constantTimeEqual,
   generateToken,
   SecretBox,
   sha256Hex,
   tokenDigest,
-} from '../../common/crypto';
+} from '@wharf/common/crypto';
 import {
   DomainError,
   InstanceConflictError,
@@ -21,19 +20,20 @@ import {
   OperationFailedError,
   QuotaExceededError,
   ValidationFailedError,
-} from '../../common/errors';
-import type { AllConfig } from '../../config';
-import { Account } from '../account/entities/account.entity';
-import { SetProxyDto } from '../proxy/dto/proxy.dto';
-import { DISABLED_PROXY, ProxyService, toProxySummary } from '../proxy/proxy.service';
-import { SessionProvider } from '../session/session.provider';
-import { DEFAULT_SETTINGS, SettingsService, toSettingsDto } from '../settings/settings.service';
-import { SetS3Dto } from '../storage/dto/s3.dto';
-import { DISABLED_S3, S3ConfigService, toS3Summary } from '../storage/s3-config.service';
-import { WebhookSummaryDto } from '../webhook/dto/webhook.dto';
-import { toWebhookSummary, WebhookService } from '../webhook/webhook.service';
-import { WebsocketSummaryDto } from '../websocket/dto/websocket-config.dto';
-import { toWebsocketSummary, WebsocketConfigService } from '../websocket/websocket-config.service';
+} from '@wharf/common/errors';
+import type { AllConfig } from '@wharf/config';
+import { Account } from '@wharf/modules/account/entities/account.entity';
+import { SetProxyDto } from '@wharf/modules/proxy/dto/proxy.dto';
+import { DISABLED_PROXY, ProxyService, toProxySummary } from '@wharf/modules/proxy/proxy.service';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
+import { DEFAULT_SETTINGS, SettingsService, toSettingsDto } from '@wharf/modules/settings/settings.service';
+import { SetS3Dto } from '@wharf/modules/storage/dto/s3.dto';
+import { DISABLED_S3, S3ConfigService, toS3Summary } from '@wharf/modules/storage/s3-config.service';
+import { WebhookSummaryDto } from '@wharf/modules/webhook/dto/webhook.dto';
+import { toWebhookSummary, WebhookService } from '@wharf/modules/webhook/webhook.service';
+import { WebsocketSummaryDto } from '@wharf/modules/websocket/dto/websocket-config.dto';
+import { toWebsocketSummary, WebsocketConfigService } from '@wharf/modules/websocket/websocket-config.service';
+
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import {
   ChatwootSummaryDto,
@@ -59,7 +59,7 @@ const CHATWOOT_UNAVAILABLE: ChatwootSummaryDto = {
 };
 
 /**
- * Instance lifecycle of API.md §3.1: create (with the inline blocks), list, delete and token
+ * Instance lifecycle of docs/API.md §3.1: create (with the inline blocks), list, delete and token
  * rotation (D3). Ownership was checked by the guard before any method here runs.
  */
 @Injectable()
@@ -142,7 +142,7 @@ export class InstanceService {
    * its instances, one by name (404 when unknown) or a comma list (unknown names skipped).
    */
   /**
-   * `GET /api/instance/list` (API.md §3.1, D23): a TokenInstance gets its own item; a
+   * `GET /api/instance/list` (docs/API.md §3.1, D23): a TokenInstance gets its own item; a
    * TokenAccount every instance, one by name (404 when unknown) or a comma list (unknown names
    * skipped), one page at a time (see {@link ListInstancesQueryDto}). Only the page's items are
    * loaded, with their summaries fetched in one query per table.
@@ -238,7 +238,7 @@ export class InstanceService {
 
   /**
    * Logs the instance out of WhatsApp when it has a session (on whichever process owns it), then
-   * deletes it in one transaction (API.md §3.1 delete). The schema's ON DELETE CASCADE removes
+   * deletes it in one transaction (docs/API.md §3.1 delete). The schema's ON DELETE CASCADE removes
    * every row that belongs to the instance (settings, proxy, S3, webhooks and their deliveries,
    * WebSocket, session credentials and keys, events, messages) without loading any of them.
    * Objects already in S3 are kept.

@@ -8,12 +8,12 @@ import { pipeline } from 'node:stream/promises';
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
+import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
+import { asStream, isNotConnected, RELAY_MEDIA_MAX_BYTES } from '@wharf/modules/session/session-commands';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
 
-import type { AllConfig } from '../../config';
-import { Message } from '../messaging/entities/message.entity';
-import { SessionProvider } from '../session/session.provider';
-import { asStream, isNotConnected, RELAY_MEDIA_MAX_BYTES } from '../session/session-commands';
-import { InstanceNotConnectedError } from '../session/session-errors';
 import { MediaNotFoundError } from './media.errors';
 import { extensionFor, fileNameOf } from './media-files';
 import { S3MediaUploader } from './s3-media.uploader';
@@ -248,7 +248,7 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * `data` of a `message.exchange` with `message.media.base64` added from the stored file
-   * (API.md §2.3/§2.4 `mediaBase64`); unchanged when the event has no media or it is not stored.
+   * (docs/API.md §2.3/§2.4 `mediaBase64`); unchanged when the event has no media or it is not stored.
    */
   async withBase64(
     instanceId: string,

@@ -2,13 +2,13 @@ import { createReadStream } from 'node:fs';
 
 import { Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
 import type { FastifyReply } from 'fastify';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
-import { InstanceNotConnectedError } from '../session/session-errors';
 import { MediaNotFoundError, RangeNotSatisfiableError } from './media.errors';
 import { contentDisposition, parseRange } from './media-files';
 import { MediaStoreService } from './media-store.service';

@@ -1,10 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
-
-import { DomainError, fixedError } from '../../common/errors';
+import { DomainError, fixedError } from '@wharf/common/errors';
 
 /* Errors of the media routes (D15): status, code and literal (D2). */
 
-/** 404 of D15 and API.md `GET /api/chat/base64`. */
+/** 404 of D15 and docs/API.md `GET /api/chat/base64`. */
 export class MediaNotFoundError extends fixedError(
   HttpStatus.NOT_FOUND,
   'MEDIA_NOT_FOUND',

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SessionModule } from '@wharf/modules/session/session.module';
 
-import { SessionModule } from '../session/session.module';
 import { MediaController } from './media.controller';
 import { MediaStoreService } from './media-store.service';
 import { S3MediaUploader } from './s3-media.uploader';

@@ -6,11 +6,10 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-
-import { SecretBox } from '../../common/crypto';
-import { assertPublicHost, guardedLookup, type TargetPolicy } from '../../common/http/url-guard';
-import { type AllConfig, outboundPolicy } from '../../config';
-import { S3Config } from '../storage/entities/s3-config.entity';
+import { SecretBox } from '@wharf/common/crypto';
+import { assertPublicHost, guardedLookup, type TargetPolicy } from '@wharf/common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
+import { S3Config } from '@wharf/modules/storage/entities/s3-config.entity';
 
 /** What is uploaded: a stored media file and how to name and label it. */
 export interface S3MediaObject {
@@ -25,7 +24,7 @@ export interface S3MediaObject {
 }
 
 /**
- * Uploads received media to the instance's S3 bucket (API.md §3.1 `s3`, D15) with
+ * Uploads received media to the instance's S3 bucket (docs/API.md §3.1 `s3`, D15) with
  * `@aws-sdk/client-s3`. Object key: `<pathPrefix><messageId><extension>`. A custom `endpoint`
  * (MinIO, Spaces, Backblaze…) is addressed path-style; without one it is AWS, virtual-host
  * style. D12 (unless ALLOW_PRIVATE_TARGETS or OUTBOUND_ALLOWED_HOSTS): an endpoint that is an

@@ -1,9 +1,9 @@
 import { Body, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import {
   contactContent,
   isReactionRemoval,
@@ -25,7 +25,7 @@ import {
 } from './send-http';
 
 /**
- * `POST /api/message/contact/:instance` and `POST /api/message/reaction/:instance` (API.md
+ * `POST /api/message/contact/:instance` and `POST /api/message/reaction/:instance` (docs/API.md
  * §3.2) on the D14 send path of {@link SendService}.
  */
 @SendRoutes()
@@ -60,7 +60,7 @@ export class ContactSendController {
     const content = contactContent(body);
     const count = body.vcard.length;
     const vcard = body.vcard.map((card) => ({ ...card }));
-    // `replyPrivate` is accepted and has no effect on contacts (API.md §3.2).
+    // `replyPrivate` is accepted and has no effect on contacts (docs/API.md §3.2).
     const outcome = await this.sends.send(
       instance,
       { number: body.number },
@@ -95,7 +95,7 @@ export class ContactSendController {
   ): Promise<SendMessageResponseDto> {
     const target = reactionTargetOf(body);
     const chatJid = await this.sends.resolveRecipient(instance, { number: target.chatJid });
-    // No delay, replyTo or replyPrivate for reactions (API.md §3.2).
+    // No delay, replyTo or replyPrivate for reactions (docs/API.md §3.2).
     const outcome = await this.sends.send(
       instance,
       { jid: chatJid },

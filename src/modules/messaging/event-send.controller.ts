@@ -1,9 +1,9 @@
 import { Body, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import { toEventContent } from './content/event.mapper';
 import { mentionJidsOf } from './content/recipient.mapper';
 import { SendEventDto } from './dto/send-event.dto';

@@ -1,9 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { checkOutboundUrl, guardedConnector, type TargetPolicy } from '@wharf/common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
 import { Agent, request } from 'undici';
-
-import { checkOutboundUrl, guardedConnector, type TargetPolicy } from '../../common/http/url-guard';
-import { type AllConfig, outboundPolicy } from '../../config';
 
 /** D12 limits of a fetch of a URL a send names: redirects followed and time per request (ms). */
 export const FETCH_LIMITS = { maxRedirects: 3, timeoutMs: 60_000 } as const;

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import type { TargetPolicy } from '@wharf/common/http/url-guard';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
 import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import type { TargetPolicy } from '../../common/http/url-guard';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import { type AllConfig, outboundPolicy } from '../../config';
-import type { Instance } from '../instance/entities/instance.entity';
-import { InstanceNotConnectedError } from '../session/session-errors';
 import {
   buttonsContent,
   buttonsHeaderMediaOf,
@@ -45,7 +45,7 @@ import {
 } from './send-http';
 
 /**
- * The interactive send routes of API.md §3.2 — carousel, button (and its D22 alias `buttons`),
+ * The interactive send routes of docs/API.md §3.2 — carousel, button (and its D22 alias `buttons`),
  * list, form and pix — on the D14 send path. Baileys 7 has no builder for these: the adapter
  * relays hand-built native-flow protos (see `libs/whatsapp/src/baileys/interactive.ts`).
  * `messageType`/`content` of the answers: carousel `interactive` / `"<message> - Carousel with N

@@ -60,7 +60,7 @@ export function pageMetadata(html: string): {
 }
 
 /**
- * Builds the link preview of a text message (API.md §3.2 `linkPreview`): fetches the first URL
+ * Builds the link preview of a text message (docs/API.md §3.2 `linkPreview`): fetches the first URL
  * of the text with {@link GuardedHttpClient} (D12; 10 s per request, the first 512 KiB of HTML,
  * 5 MiB of image), reads `og:*`/`twitter:*`/`<title>`/description and makes a 192 px JPEG
  * thumbnail of `og:image` with sharp. Never throws: no URL, a refused address or a failed fetch

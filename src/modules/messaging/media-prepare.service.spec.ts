@@ -1,8 +1,8 @@
 import type { ConfigService } from '@nestjs/config';
+import { HostAllowlist } from '@wharf/common/http/url-guard';
+import type { AllConfig } from '@wharf/config';
 import sharp from 'sharp';
 
-import { HostAllowlist } from '../../common/http/url-guard';
-import type { AllConfig } from '../../config';
 import { mediaSourceOf } from './content/media.mapper';
 import { MediaPrepareService, splitDataUrl } from './media-prepare.service';
 import { MediaConversionError, MediaFetchFailedError } from './messaging.errors';
@@ -42,7 +42,7 @@ function wav(seconds: number, rate = 8000): Buffer {
   return Buffer.concat([header, data]);
 }
 
-describe('media sources and aliases (API.md §3.2, D22)', () => {
+describe('media sources and aliases (docs/API.md §3.2, D22)', () => {
   it('takes exactly one of mediaUrl / mediaBase64, the alias media only without them', () => {
     expect(mediaSourceOf({ mediaUrl: ' https://x.example.com/a.jpg ' })).toEqual({
       url: 'https://x.example.com/a.jpg',

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ValidationFailedError } from '@wharf/common/errors';
+import { MediaFetcher, MediaFetchError, tooLarge } from '@wharf/common/http/media-fetcher';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
 import type { OutgoingHeaderMedia, OutgoingMedia } from '@wharf/whatsapp';
 import sharp from 'sharp';
 
-import { ValidationFailedError } from '../../common/errors';
-import { MediaFetcher, MediaFetchError, tooLarge } from '../../common/http/media-fetcher';
-import { type AllConfig, outboundPolicy } from '../../config';
 import type { MediaRequest, MediaSource } from './content/media.mapper';
 import { MediaConversionError, MediaFetchFailedError } from './messaging.errors';
 
@@ -32,12 +32,12 @@ const DEFAULT_MIME: Record<OutgoingMedia['mediaType'], string> = {
   document: 'application/octet-stream',
 };
 
-/** Sticker inputs of API.md §3.2 (PNG, JPEG, GIF; WebP is accepted too). */
+/** Sticker inputs of docs/API.md §3.2 (PNG, JPEG, GIF; WebP is accepted too). */
 const STICKER_INPUTS = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 /**
  * Turns the media of a send request into the bytes WhatsApp gets, inside the HTTP request and
- * before anything is stored (API.md §3.2, D12, D14): a bad URL, bad base64, an oversized file or
+ * before anything is stored (docs/API.md §3.2, D12, D14): a bad URL, bad base64, an oversized file or
  * an undecodable voice note answers 400 and changes nothing.
  *
  * - Source: `mediaUrl`/`imageUrl` downloaded under D12 ({@link MediaFetcher}: private targets
@@ -125,7 +125,7 @@ export class MediaPrepareService implements OnApplicationShutdown {
   }
 
   /**
-   * Prepares a sticker: PNG/JPEG/GIF (URL or `data:` URL) → WebP 512×512 (API.md §3.2).
+   * Prepares a sticker: PNG/JPEG/GIF (URL or `data:` URL) → WebP 512×512 (docs/API.md §3.2).
    * @returns the WebP bytes, base64
    * @throws MediaFetchFailedError, ValidationFailedError (not an accepted image), MediaConversionError
    */

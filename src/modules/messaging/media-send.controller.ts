@@ -1,12 +1,12 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Body, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
 import type { InboundMedia, OutgoingMedia } from '@wharf/whatsapp';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
-import { InstanceNotConnectedError } from '../session/session-errors';
 import {
   mediaRequestOf,
   statusContent,
@@ -41,7 +41,7 @@ import {
   SendRoutes,
 } from './send-http';
 
-/** The status pseudo-chat (API.md §3.2 `POST /api/message/status`). */
+/** The status pseudo-chat (docs/API.md §3.2 `POST /api/message/status`). */
 export const STATUS_JID = 'status@broadcast';
 /** Most contacts a status is addressed to (the newest chats first). */
 const MAX_STATUS_RECIPIENTS = 1000;
@@ -61,7 +61,7 @@ const STATUS_ERRORS = MEDIA_ERRORS.filter(
 );
 
 /**
- * Media send endpoints of API.md §3.2 — `media`, `sticker` and `status` — on the D14 send path
+ * Media send endpoints of docs/API.md §3.2 — `media`, `sticker` and `status` — on the D14 send path
  * of {@link SendService}. The media is downloaded (D12) or decoded and converted in the HTTP
  * request by {@link MediaPrepareService} before anything is stored, so bad input answers 400
  * and changes nothing; the prepared bytes are stored with the row until the send resolves.
@@ -207,7 +207,7 @@ function assertSendable(instance: Instance, number: string): void {
   if (instance.state !== 'connected') throw new InstanceNotConnectedError();
 }
 
-/** `data` additions of a media answer (API.md §3.2): CDN URL, MIME type, size, duration. */
+/** `data` additions of a media answer (docs/API.md §3.2): CDN URL, MIME type, size, duration. */
 function mediaData(row: Message, prepared: OutgoingMedia): Record<string, unknown> {
   const media = row.payload.media as InboundMedia | undefined;
   const seconds = media?.duration ?? prepared.seconds;

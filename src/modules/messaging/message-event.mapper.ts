@@ -1,6 +1,5 @@
+import { bareJid } from '@wharf/modules/events/bare-jids';
 import type { InboundEvent, InboundMessage, MessageContext, ReceiptEvent } from '@wharf/whatsapp';
-
-import { bareJid } from '../events/bare-jids';
 
 /** `chat.type` of D7. */
 export type ChatType = 'private' | 'group' | 'newsletter';

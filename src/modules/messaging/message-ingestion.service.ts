@@ -1,16 +1,16 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { decryptPollVote, type InboundMessage, type ReceiptEvent } from '@wharf/whatsapp';
-
-import { EventsService } from '../events/events.service';
-import { Instance } from '../instance/entities/instance.entity';
-import { MediaStoreService } from '../media/media-store.service';
+import { EventsService } from '@wharf/modules/events/events.service';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { MediaStoreService } from '@wharf/modules/media/media-store.service';
 import {
   SessionProvider,
   type SessionTraffic,
   type TrafficOwner,
-} from '../session/session.provider';
-import { SettingsService } from '../settings/settings.service';
+} from '@wharf/modules/session/session.provider';
+import { SettingsService } from '@wharf/modules/settings/settings.service';
+import { decryptPollVote, type InboundMessage, type ReceiptEvent } from '@wharf/whatsapp';
+
 import { Message, type MessageStatus } from './entities/message.entity';
 import {
   addressPair,
@@ -113,7 +113,7 @@ export class MessageIngestionService implements OnModuleInit {
       }
     }
     if (settings.autoReadMessages && !message.fromMe && message.chatJid !== 'status@broadcast') {
-      // autoReadMessages (API.md §3.1): blue ticks for every received message; best effort.
+      // autoReadMessages (docs/API.md §3.1): blue ticks for every received message; best effort.
       this.sessions
         .live(owner.id)
         ?.messages.read([

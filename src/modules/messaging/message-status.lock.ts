@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-
-import { KeyedMutex } from '../../common/concurrency/keyed-mutex';
+import { KeyedMutex } from '@wharf/common/concurrency/keyed-mutex';
 
 /**
  * Serialises read-modify-write of message status rows per instance (key: instance id). The send

@@ -1,9 +1,9 @@
 import { Body, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import { locationContent, pollContent, textContent } from './content/message.mapper';
 import { mentionJidsOf } from './content/recipient.mapper';
 import { SendLocationDto, SendPollDto } from './dto/send-more.dto';
@@ -21,7 +21,7 @@ import {
 } from './send-http';
 
 /**
- * Send endpoints of API.md §3.2 on the D14 send path: each answers 200 `sent` after the engine
+ * Send endpoints of docs/API.md §3.2 on the D14 send path: each answers 200 `sent` after the engine
  * accepted the message, or 202 `queued` with `Prefer: respond-async`; `Idempotency-Key` makes a
  * retry safe. Text, location and poll.
  */

@@ -1,21 +1,20 @@
 import { HttpStatus } from '@nestjs/common';
-
-import { DomainError, fixedError, ValidationFailedError } from '../../common/errors';
+import { DomainError, fixedError, ValidationFailedError } from '@wharf/common/errors';
 
 /**
- * The domain errors of sending (API.md §3.2 "Common errors", D12, D13, D14). Each carries its
+ * The domain errors of sending (docs/API.md §3.2 "Common errors", D12, D13, D14). Each carries its
  * HTTP status, stable `code` and the spec's literal, for the error filter and `@ApiErrors` alike;
  * none echoes the request.
  */
 
-/** 400 for a `number` that is neither digits (D13 punctuation allowed) nor a JID (API.md §3.2). */
+/** 400 for a `number` that is neither digits (D13 punctuation allowed) nor a JID (docs/API.md §3.2). */
 export class InvalidNumberError extends fixedError(
   HttpStatus.BAD_REQUEST,
   'INVALID_NUMBER',
   'Invalid phone number or JID',
 ) {}
 
-/** 400 for a number WhatsApp has no account for, in neither 9th-digit variant (API.md §3.2, D13). */
+/** 400 for a number WhatsApp has no account for, in neither 9th-digit variant (docs/API.md §3.2, D13). */
 export class NumberNotOnWhatsAppError extends fixedError(
   HttpStatus.BAD_REQUEST,
   'NUMBER_NOT_ON_WHATSAPP',

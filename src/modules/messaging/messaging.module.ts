@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '@wharf/modules/media/media.module';
+import { SessionModule } from '@wharf/modules/session/session.module';
+import { SettingsModule } from '@wharf/modules/settings/settings.module';
 
-import { MediaModule } from '../media/media.module';
-import { SessionModule } from '../session/session.module';
-import { SettingsModule } from '../settings/settings.module';
 import { ContactSendController } from './contact-send.controller';
 import { EventSendController } from './event-send.controller';
 import { GuardedHttpClient } from './guarded-http.client';

@@ -7,18 +7,18 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { KeyedMutex } from '@wharf/common/concurrency/keyed-mutex';
+import { DomainError } from '@wharf/common/errors';
+import { EventsService } from '@wharf/modules/events/events.service';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { MediaStoreService } from '@wharf/modules/media/media-store.service';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
+import { SessionLeaseService } from '@wharf/modules/session/session-lease.service';
+import { SettingsService } from '@wharf/modules/settings/settings.service';
 import { type SentMessage, toUserJid, type WhatsAppSession } from '@wharf/whatsapp';
 import type { Job } from 'bull';
 
-import { KeyedMutex } from '../../common/concurrency/keyed-mutex';
-import { DomainError } from '../../common/errors';
-import { EventsService } from '../events/events.service';
-import { Instance } from '../instance/entities/instance.entity';
-import { MediaStoreService } from '../media/media-store.service';
-import { SessionProvider } from '../session/session.provider';
-import { InstanceNotConnectedError } from '../session/session-errors';
-import { SessionLeaseService } from '../session/session-lease.service';
-import { SettingsService } from '../settings/settings.service';
 import { Message } from './entities/message.entity';
 import { HeaderMediaService } from './header-media.service';
 import { LinkPreviewService } from './link-preview.service';

@@ -1,16 +1,15 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { bullProbe, QueueMonitor } from '@wharf/common/metrics/queue-monitor';
+import { openQueue } from '@wharf/common/queue/create-queue';
+import { holdsWholeJob } from '@wharf/common/redis/bull-fragments';
+import type { AllConfig } from '@wharf/config';
 import type { Job, Queue } from 'bull';
-
-import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
-import { openQueue } from '../../common/queue/create-queue';
-import { holdsWholeJob } from '../../common/redis/bull-fragments';
-import type { AllConfig } from '../../config';
 
 /** Base name of the outbound queues; each session owner has `outbound:<ownerId>` (D14, D20). */
 export const OUTBOUND_QUEUE = 'outbound';
 
-/** What an outbound job carries: ids only (CONVENTIONS.md §8). */
+/** What an outbound job carries: ids only (docs/CONVENTIONS.md §8). */
 export interface OutboundJobData {
   /** Primary key of the `message` row to send. */
   rowId: string;

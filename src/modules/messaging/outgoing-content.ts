@@ -1,9 +1,9 @@
 import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-/** Row helpers of sends with files shared by the send pipeline and the routes (API.md §3.2, D14). */
+/** Row helpers of sends with files shared by the send pipeline and the routes (docs/API.md §3.2, D14). */
 
 /**
- * The stored `type` of a send (API.md §3.2 `data.messageType`): the content kind, the media
+ * The stored `type` of a send (docs/API.md §3.2 `data.messageType`): the content kind, the media
  * type of a media send (`audio` for voice notes too), and the inner type of a status.
  */
 export function messageTypeOf(content: OutgoingContent): string {

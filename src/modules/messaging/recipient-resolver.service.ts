@@ -1,6 +1,11 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ValidationFailedError } from '@wharf/common/errors';
+import { REDIS } from '@wharf/common/redis/redis.module';
+import type { AllConfig } from '@wharf/config';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
 import {
   brazilianVariant,
   isGroupJid,
@@ -10,11 +15,6 @@ import {
 } from '@wharf/whatsapp';
 import type Redis from 'ioredis';
 
-import { ValidationFailedError } from '../../common/errors';
-import { REDIS } from '../../common/redis/redis.module';
-import type { AllConfig } from '../../config';
-import type { Instance } from '../instance/entities/instance.entity';
-import { SessionProvider } from '../session/session.provider';
 import { Message } from './entities/message.entity';
 import { NumberNotOnWhatsAppError } from './messaging.errors';
 

@@ -5,12 +5,12 @@ import {
   HttpStatus,
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { InvalidBodyError, ValidationFailedError } from '@wharf/common/errors';
+import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { InvalidBodyError, ValidationFailedError } from '../../common/errors';
-import { SPEC_LITERALS } from '../../common/validation/spec-literals';
-import { InstanceNotConnectedError } from '../session/session-errors';
 import type { SendCommonDto } from './dto/send-more.dto';
 import type { SendMessageResponseDto } from './dto/send-text.dto';
 import type { Message } from './entities/message.entity';
@@ -23,12 +23,12 @@ import {
 import type { SendOptions, SendOutcome, SendRecipient } from './send.service';
 
 /**
- * The HTTP side of the send routes of API.md §3.2 (D14): the request headers every send takes,
+ * The HTTP side of the send routes of docs/API.md §3.2 (D14): the request headers every send takes,
  * and the answer an outcome of {@link SendService} becomes — 200 `sent`, 202 `queued`, or the
  * 500 `Failed to send message: <reason>` of a failed send. Nothing here sends.
  */
 
-/** The errors every send endpoint documents in OpenAPI (API.md §3.2 "Common errors", D14). */
+/** The errors every send endpoint documents in OpenAPI (docs/API.md §3.2 "Common errors", D14). */
 export const SEND_ERRORS = [
   InvalidBodyError,
   { ...ValidationFailedError, literal: SPEC_LITERALS.numberRequired, name: 'NumberRequired' },

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
+import { SessionLeaseService } from '@wharf/modules/session/session-lease.service';
 import type { OutgoingContent } from '@wharf/whatsapp';
 
-import { Instance } from '../instance/entities/instance.entity';
-import { InstanceNotConnectedError } from '../session/session-errors';
-import { SessionLeaseService } from '../session/session-lease.service';
 import { recipientJidOf } from './content/recipient.mapper';
 import { Message } from './entities/message.entity';
 import { IdempotencyConflictError } from './messaging.errors';
@@ -26,7 +26,7 @@ import { renderContent } from './sent-message.mapper';
  */
 export type SendRecipient = { number: string; replyPrivate?: boolean } | { jid: string };
 
-/** How to send (API.md §1.8, D14); everything optional. */
+/** How to send (docs/API.md §1.8, D14); everything optional. */
 export interface SendOptions {
   /** Origin tag stored with the message and carried into events; default `api`. */
   source?: string;

@@ -1,3 +1,5 @@
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import type { StoredMediaBlock } from '@wharf/modules/media/media-store.service';
 import {
   eventOfOutgoing,
   type InboundMedia,
@@ -7,8 +9,6 @@ import {
   renderEvent,
 } from '@wharf/whatsapp';
 
-import type { Instance } from '../instance/entities/instance.entity';
-import type { StoredMediaBlock } from '../media/media-store.service';
 import type { Message } from './entities/message.entity';
 import { toExchangeData, withExchangeCopies, withStatusCopies } from './message-event.mapper';
 import type { SendRequest } from './send-request';
@@ -73,7 +73,7 @@ export function renderContent(content: OutgoingContent): string {
 
 /**
  * The D7 `interactive` block of an outgoing buttons/list/interactive message: the sent structure
- * (API.md field names), or null for other kinds.
+ * (docs/API.md field names), or null for other kinds.
  */
 export function sentInteractive(content: OutgoingContent): Record<string, unknown> | null {
   if (content.kind === 'buttons') {

@@ -1,4 +1,4 @@
-/** Fields of one contact card of `POST /api/message/contact` (API.md §3.2). */
+/** Fields of one contact card of `POST /api/message/contact` (docs/API.md §3.2). */
 export interface VcardFields {
   fullName?: string;
   phone?: string;

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-
-import { SessionProvider } from '../session/session.provider';
-import { isNotConnected } from '../session/session-commands';
-import { SettingsService } from '../settings/settings.service';
+import { SessionProvider } from '@wharf/modules/session/session.provider';
+import { isNotConnected } from '@wharf/modules/session/session-commands';
+import { SettingsService } from '@wharf/modules/settings/settings.service';
 
 /**
- * The `keepOnlineStatus` setting (API.md §3.1): the account is marked `available` whenever its
+ * The `keepOnlineStatus` setting (docs/API.md §3.1): the account is marked `available` whenever its
  * session connects with the setting on, and at once when the setting changes (`available` or
  * `unavailable`) on whichever process owns the session. Best effort: a session that is not
  * connected is left alone, other failures are logged.

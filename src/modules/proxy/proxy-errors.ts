@@ -1,6 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-
-import { fixedError } from '../../common/errors';
+import { fixedError } from '@wharf/common/errors';
 
 /**
  * 400 of `connect`/`reconnect` (D12): the instance's proxy host is, or now resolves to, a

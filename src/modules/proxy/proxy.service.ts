@@ -4,19 +4,19 @@ import { isIP } from 'node:net';
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-
-import { SecretBox } from '../../common/crypto';
-import { OperationFailedError, ValidationFailedError } from '../../common/errors';
+import { SecretBox } from '@wharf/common/crypto';
+import { OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
 import {
   assertPublicHost,
   checkOutboundHost,
   guardedLookup,
   PrivateTargetError,
   type TargetPolicy,
-} from '../../common/http/url-guard';
-import { type AllConfig, proxyPolicy } from '../../config';
-import { retryAfterInsertRace } from '../../database/unique-race';
-import type { Instance } from '../instance/entities/instance.entity';
+} from '@wharf/common/http/url-guard';
+import { type AllConfig, proxyPolicy } from '@wharf/config';
+import { retryAfterInsertRace } from '@wharf/database/unique-race';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+
 import { ProxySummaryDto, SetProxyDto } from './dto/proxy.dto';
 import { ProxyConfig, type ProxyProtocol } from './entities/proxy-config.entity';
 import { ProxyRefusedError } from './proxy-errors';
@@ -61,7 +61,7 @@ export interface ProxyCredentials {
 }
 
 /**
- * The instance's own proxy (API.md §3.1 getProxy/proxy); the password is encrypted (D11). Its
+ * The instance's own proxy (docs/API.md §3.1 getProxy/proxy); the password is encrypted (D11). Its
  * host falls under D12 like every outbound target: refused when configured if it is a private,
  * loopback or special-use address (any encoding) or a local name, and checked again after DNS
  * resolution whenever a socket to it opens; PROXY_ALLOWED_HOSTS (names, IPs, CIDRs) lets

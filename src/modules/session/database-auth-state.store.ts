@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { SecretBox } from '@wharf/common/crypto';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { SecretBox } from '../../common/crypto';
-import { Instance } from '../instance/entities/instance.entity';
 import { SessionCredentials } from './entities/session-credentials.entity';
 import { SessionKey } from './entities/session-key.entity';
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { DomainError } from '@wharf/common/errors';
+import { toDomainError } from '@wharf/common/errors/all-exceptions.filter';
+import { REDIS } from '@wharf/common/redis/redis.module';
+import type { AllConfig } from '@wharf/config';
 import type Redis from 'ioredis';
 
-import { DomainError } from '../../common/errors';
-import { toDomainError } from '../../common/errors/all-exceptions.filter';
-import { REDIS } from '../../common/redis/redis.module';
-import type { AllConfig } from '../../config';
 import { SessionOwnedElsewhereError } from './session-errors';
 
 /**
@@ -39,7 +39,7 @@ export type CommandHandler = (
 ) => Promise<unknown>;
 
 /**
- * Routes session commands to the process that owns the session (ARCHITECTURE.md, scale-out):
+ * Routes session commands to the process that owns the session (docs/ARCHITECTURE.md, scale-out):
  * a request that reaches a process without the socket is sent to the owner's Redis channel, run
  * there, and answered on the caller's channel. Errors travel back as their D2 envelope (status,
  * code, message; `toDomainError` on the owner) and are rethrown as a DomainError; no answer

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 import { ConfigService } from '@nestjs/config';
+import { DomainError } from '@wharf/common/errors';
+import { toDomainError } from '@wharf/common/errors/all-exceptions.filter';
+import type { AllConfig } from '@wharf/config';
 import {
   MediaUnavailableError,
   MESSAGES_NOT_SUPPORTED,
@@ -12,9 +15,6 @@ import {
 } from '@wharf/whatsapp';
 import Redis from 'ioredis';
 
-import { DomainError } from '../../common/errors';
-import { toDomainError } from '../../common/errors/all-exceptions.filter';
-import type { AllConfig } from '../../config';
 import { SessionCommandRelay } from './session-command.relay';
 import {
   InvalidSessionCommandArgsError,

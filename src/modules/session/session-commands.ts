@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 
 import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@wharf/common/errors';
 import type {
   NumberLookup,
   OwnPresence,
@@ -9,7 +10,6 @@ import type {
   WhatsAppSession,
 } from '@wharf/whatsapp';
 
-import { DomainError } from '../../common/errors';
 import { InstanceNotConnectedError, SessionOwnedElsewhereError } from './session-errors';
 
 /**
@@ -132,7 +132,7 @@ async function collect(source: Readable | Buffer, maxBytes: number): Promise<Buf
 
 /**
  * Every session command, registered once: its argument parser, the facet call, and how its
- * result crosses the relay. New routes add their engine operation here (ARCHITECTURE.md,
+ * result crosses the relay. New routes add their engine operation here (docs/ARCHITECTURE.md,
  * request path) and call it with `SessionProvider.run`.
  */
 export const SESSION_COMMANDS: Definitions = {

@@ -1,6 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-
-import { fixedError } from '../../common/errors';
+import { fixedError } from '@wharf/common/errors';
 
 /** 504 of D9: no QR or pairing code within the connect time limit. */
 export class ConnectTimeoutError extends fixedError(
@@ -9,7 +8,7 @@ export class ConnectTimeoutError extends fixedError(
   'Timed out waiting for QR code',
 ) {}
 
-/** 400 of API.md reconnect: never linked, or logged out. */
+/** 400 of docs/API.md reconnect: never linked, or logged out. */
 export class NoSavedSessionError extends fixedError(
   HttpStatus.BAD_REQUEST,
   'NO_SAVED_SESSION',
@@ -23,7 +22,7 @@ export class SessionOwnedElsewhereError extends fixedError(
   'Instance session is running on another Wharf process, try again shortly',
 ) {}
 
-/** 503 of API.md §1.4. */
+/** 503 of docs/API.md §1.4. */
 export class InstanceNotConnectedError extends fixedError(
   HttpStatus.SERVICE_UNAVAILABLE,
   'INSTANCE_NOT_CONNECTED',

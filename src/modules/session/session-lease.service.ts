@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { REDIS } from '@wharf/common/redis/redis.module';
+import type { AllConfig } from '@wharf/config';
 import type Redis from 'ioredis';
-
-import { REDIS } from '../../common/redis/redis.module';
-import type { AllConfig } from '../../config';
 
 /** A held lease: who owns the instance's session and the fencing token of this ownership. */
 export interface SessionLease {

@@ -1,17 +1,17 @@
 import { Delete, Get, Post, Query } from '@nestjs/common';
-
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
 import {
   DomainError,
   engineError,
   OperationFailedError,
   ValidationFailedError,
-} from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
-import { ProxyRefusedError } from '../proxy/proxy-errors';
+} from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { ProxyRefusedError } from '@wharf/modules/proxy/proxy-errors';
+
 import {
   ConnectQueryDto,
   ConnectResponseDto,
@@ -25,7 +25,7 @@ import {
   SessionOwnedElsewhereError,
 } from './session-errors';
 
-/** Session lifecycle routes of API.md §3.1 (connect, reconnect, logout) and D9. */
+/** Session lifecycle routes of docs/API.md §3.1 (connect, reconnect, logout) and D9. */
 @InstanceController('api/instance', { tag: 'Instance' })
 export class SessionController {
   constructor(private readonly sessions: SessionProvider) {}

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ProxyModule } from '@wharf/modules/proxy/proxy.module';
+import { SettingsModule } from '@wharf/modules/settings/settings.module';
 
-import { ProxyModule } from '../proxy/proxy.module';
-import { SettingsModule } from '../settings/settings.module';
 import { SessionController } from './session.controller';
 import { SessionProvider } from './session.provider';
 import { SessionCommandRelay } from './session-command.relay';

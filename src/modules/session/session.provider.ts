@@ -1,7 +1,22 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { KeyedMutex } from '@wharf/common/concurrency/keyed-mutex';
+import { SecretBox } from '@wharf/common/crypto';
+import { InstanceNotFoundError } from '@wharf/common/errors';
+import { REDACTED_PATHS } from '@wharf/common/http/logger.options';
+import { MetricsRegistry } from '@wharf/common/metrics/metrics.registry';
+import { RedisAvailability } from '@wharf/common/redis/redis-availability';
+import type { AllConfig } from '@wharf/config';
+import type { InstanceStateData } from '@wharf/modules/events/event-envelope';
+import { EventsService } from '@wharf/modules/events/events.service';
+import { Instance, type InstanceState } from '@wharf/modules/instance/entities/instance.entity';
+import { ProxyService } from '@wharf/modules/proxy/proxy.service';
+import { createProxyAgent, proxyUrl } from '@wharf/modules/proxy/proxy-agent';
+import { ProxyRefusedError } from '@wharf/modules/proxy/proxy-errors';
+import { SettingsService } from '@wharf/modules/settings/settings.service';
 import { SANDBOX_MEDIA_CERT, SANDBOX_ROOT_PUBLIC_KEY } from '@wharf/sandbox';
+import { WHARF_VERSION } from '@wharf/version';
 import {
   type ConnectionEvent,
   createBaileysSession,
@@ -13,21 +28,6 @@ import pino from 'pino';
 import { Gauge } from 'prom-client';
 import QRCode from 'qrcode';
 
-import { KeyedMutex } from '../../common/concurrency/keyed-mutex';
-import { SecretBox } from '../../common/crypto';
-import { InstanceNotFoundError } from '../../common/errors';
-import { REDACTED_PATHS } from '../../common/http/logger.options';
-import { MetricsRegistry } from '../../common/metrics/metrics.registry';
-import { RedisAvailability } from '../../common/redis/redis-availability';
-import type { AllConfig } from '../../config';
-import { WHARF_VERSION } from '../../version';
-import type { InstanceStateData } from '../events/event-envelope';
-import { EventsService } from '../events/events.service';
-import { Instance, type InstanceState } from '../instance/entities/instance.entity';
-import { ProxyService } from '../proxy/proxy.service';
-import { createProxyAgent, proxyUrl } from '../proxy/proxy-agent';
-import { ProxyRefusedError } from '../proxy/proxy-errors';
-import { SettingsService } from '../settings/settings.service';
 import { claimFence, DatabaseAuthStateStore, hasSavedSession } from './database-auth-state.store';
 import { SessionCredentials } from './entities/session-credentials.entity';
 import { reconnectDelayMs } from './reconnect-policy';
@@ -91,7 +91,7 @@ interface ManagedSession {
 }
 
 /**
- * The only owner of live WhatsApp sockets (ARCHITECTURE.md, sessions): one per instance across
+ * The only owner of live WhatsApp sockets (docs/ARCHITECTURE.md, sessions): one per instance across
  * every Wharf process, guarded by a Redis lease with a fencing token (D20). It restores the
  * sessions that were connected on boot and takes over those whose owner died (staggered, D10),
  * reconnects with exponential backoff and jitter and stops after 20 failures in a row (D10),
@@ -181,7 +181,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   /**
    * Runs the session command `name` (`'<facet>.<operation>'`, registered once in
    * `session-commands.ts`) on the instance's session: here when this process owns it, else on
-   * the owning process over the Redis relay (ARCHITECTURE.md, request path). `args` are JSON and
+   * the owning process over the Redis relay (docs/ARCHITECTURE.md, request path). `args` are JSON and
    * parsed by the command on the side that runs it.
    * @throws InstanceNotConnectedError (503) when no process runs the session or it is not
    *   connected (for commands that need it); the command's own errors: locally the engine's
@@ -339,7 +339,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Logs out and stops before the instance is deleted (API.md delete "logs out first"), on
+   * Logs out and stops before the instance is deleted (docs/API.md delete "logs out first"), on
    * whichever process owns the session: a linked session is logged out (relayed to its owner by
    * `logout`); a session another process runs without saved credentials (a QR still showing) is
    * stopped there through the relay (`forget`). Never throws: a failure is logged and the

@@ -1,12 +1,12 @@
 import { Body, Get, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { OperationFailedError, ValidationFailedError } from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import { SPEC_LITERALS } from '../../common/validation/spec-literals';
-import type { Instance } from '../instance/entities/instance.entity';
 import { SettingsResponseDto, UpdateSettingsDto } from './dto/settings.dto';
 import { DEFAULT_SETTINGS, SETTING_KEYS, SettingsService } from './settings.service';
 

@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { OperationFailedError } from '@wharf/common/errors';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { OperationFailedError } from '../../common/errors';
-import { Instance } from '../instance/entities/instance.entity';
 import { SettingsDto, UpdateSettingsDto } from './dto/settings.dto';
 import { InstanceSettings } from './entities/instance-settings.entity';
 
@@ -30,10 +30,10 @@ export function toSettingsDto(settings: InstanceSettings): SettingsDto {
   };
 }
 
-/** The defaults of API.md §3.1 getSettings, as the entity declares them. */
+/** The defaults of docs/API.md §3.1 getSettings, as the entity declares them. */
 export const DEFAULT_SETTINGS: SettingsDto = toSettingsDto(new InstanceSettings());
 
-/** Behaviour settings of an instance (API.md §3.1). Every instance has exactly one row. */
+/** Behaviour settings of an instance (docs/API.md §3.1). Every instance has exactly one row. */
 /** Called after an update with the fields that were sent (sessions apply some at once). */
 export type SettingsChangeListener = (instanceId: string, changed: Partial<SettingsDto>) => void;
 

@@ -1,11 +1,11 @@
 import { Body, Get, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { OperationFailedError, ValidationFailedError } from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import { GetS3ResponseDto, SetS3Dto, SetS3ResponseDto } from './dto/s3.dto';
 import { EXAMPLE_S3 } from './dto/s3.examples';
 import { S3ConfigService } from './s3-config.service';

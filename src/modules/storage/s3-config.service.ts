@@ -1,13 +1,13 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { SecretBox } from '@wharf/common/crypto';
+import { OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
+import { checkOutboundUrl } from '@wharf/common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
+import { retryAfterInsertRace } from '@wharf/database/unique-race';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { SecretBox } from '../../common/crypto';
-import { OperationFailedError, ValidationFailedError } from '../../common/errors';
-import { checkOutboundUrl } from '../../common/http/url-guard';
-import { type AllConfig, outboundPolicy } from '../../config';
-import { retryAfterInsertRace } from '../../database/unique-race';
-import type { Instance } from '../instance/entities/instance.entity';
 import { S3SummaryDto, SetS3Dto } from './dto/s3.dto';
 import { S3Config } from './entities/s3-config.entity';
 
@@ -38,7 +38,7 @@ export function toS3Summary(row: S3Config | null | undefined): S3SummaryDto {
   };
 }
 
-/** Per-instance S3 media storage config (API.md §3.1 getS3/s3); the secret key is encrypted (D11). */
+/** Per-instance S3 media storage config (docs/API.md §3.1 getS3/s3); the secret key is encrypted (D11). */
 @Injectable()
 export class S3ConfigService {
   constructor(

@@ -1,4 +1,5 @@
-import { DEFAULT_RETRY_SCHEDULE_MS } from '../../config/webhook.config';
+import { DEFAULT_RETRY_SCHEDULE_MS } from '@wharf/config/webhook.config';
+
 import { nextRetry, parseRetryAfter } from './retry-schedule';
 
 const policy = { scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, jitterPercent: 20 };

@@ -1,15 +1,15 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { SecretBox } from '@wharf/common/crypto';
+import type { AllConfig } from '@wharf/config';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
+import type { EventEnvelope } from '@wharf/modules/events/event-envelope';
+import type { EventName } from '@wharf/modules/events/event-names';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { MediaStoreService } from '@wharf/modules/media/media-store.service';
+import { WHARF_VERSION } from '@wharf/version';
 
-import { SecretBox } from '../../common/crypto';
-import type { AllConfig } from '../../config';
-import { WHARF_VERSION } from '../../version';
-import { EventLog } from '../events/entities/event-log.entity';
-import type { EventEnvelope } from '../events/event-envelope';
-import type { EventName } from '../events/event-names';
-import { Instance } from '../instance/entities/instance.entity';
-import { MediaStoreService } from '../media/media-store.service';
 import { Webhook } from './entities/webhook.entity';
 import {
   type DeliveryAttempt,

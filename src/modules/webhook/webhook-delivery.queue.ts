@@ -1,12 +1,12 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
+import { bullProbe, QueueMonitor } from '@wharf/common/metrics/queue-monitor';
+import { holdsWholeJob } from '@wharf/common/redis/bull-fragments';
 import type { Queue } from 'bull';
 
-import { bullProbe, QueueMonitor } from '../../common/metrics/queue-monitor';
-import { holdsWholeJob } from '../../common/redis/bull-fragments';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
 
-/** Data of a delivery job: ids only (CONVENTIONS.md §8). */
+/** Data of a delivery job: ids only (docs/CONVENTIONS.md §8). */
 export interface DeliveryJobData {
   deliveryId: string;
   /** The attempt this job makes, counted over the delivery's life (1 = first). */

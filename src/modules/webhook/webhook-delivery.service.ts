@@ -1,8 +1,8 @@
 import { EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { OperationFailedError } from '@wharf/common/errors';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { OperationFailedError } from '../../common/errors';
-import type { Instance } from '../instance/entities/instance.entity';
 import { DeliveryDto, ListDeliveriesQueryDto, RetryDeliveriesDto } from './dto/webhook.dto';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue';

@@ -1,9 +1,9 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { AllConfig } from '@wharf/config';
+import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
 
-import type { AllConfig } from '../../config';
-import { EventLog } from '../events/entities/event-log.entity';
 import { Webhook } from './entities/webhook.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { matchesFilter } from './webhook.dispatcher';

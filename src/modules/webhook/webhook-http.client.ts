@@ -1,9 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { guardedConnector } from '@wharf/common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
 import { Agent, request } from 'undici';
-
-import { guardedConnector } from '../../common/http/url-guard';
-import { type AllConfig, outboundPolicy } from '../../config';
 
 /** What one POST produced: an answer (any status) or an error without one. */
 export type WebhookHttpResult =

@@ -1,6 +1,6 @@
 import { deliveryUrl } from './webhook-url';
 
-describe('deliveryUrl (API.md §2.3)', () => {
+describe('deliveryUrl (docs/API.md §2.3)', () => {
   it('uses the URL exactly as configured without byEvents', () => {
     expect(deliveryUrl('https://app.example.com/wh?x=1&y=%20', false, 'message.exchange')).toBe(
       'https://app.example.com/wh?x=1&y=%20',

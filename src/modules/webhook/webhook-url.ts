@@ -1,5 +1,5 @@
 /**
- * The URL an event is posted to (API.md §2.3, D6): the configured URL as is, or with `byEvents`
+ * The URL an event is posted to (docs/API.md §2.3, D6): the configured URL as is, or with `byEvents`
  * the event name appended as a last path segment, query string and fragment kept
  * (`https://app/wh?x=1` → `https://app/wh/message.exchange?x=1`).
  */

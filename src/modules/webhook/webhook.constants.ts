@@ -1,4 +1,4 @@
-/** Most webhooks enabled at once per instance (API.md §2.3). */
+/** Most webhooks enabled at once per instance (docs/API.md §2.3). */
 export const MAX_ENABLED_WEBHOOKS = 3;
 export const DEFAULT_WEBHOOK_LABEL = 'default';
 /** Longest webhook URL, characters (route and inline block of instance creation alike). */

@@ -1,11 +1,11 @@
 import { Body, Get, Post, Query } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { OperationFailedError, ValidationFailedError } from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import {
   DeliveryListResponseDto,
   GetWebhookQueryDto,
@@ -25,7 +25,7 @@ import { WebhookDeliveryService } from './webhook-delivery.service';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** Webhook configuration (API.md §3.9) and the deliveries extension (D6). */
+/** Webhook configuration (docs/API.md §3.9) and the deliveries extension (D6). */
 @InstanceController('api/events', { tag: 'Events' })
 export class WebhookController {
   constructor(

@@ -1,19 +1,19 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { EventEnvelope } from '@wharf/modules/events/event-envelope';
+import { EventsService } from '@wharf/modules/events/events.service';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import type { EventEnvelope } from '../events/event-envelope';
-import { EventsService } from '../events/events.service';
-import { Instance } from '../instance/entities/instance.entity';
 import { Webhook } from './entities/webhook.entity';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue';
 
-/** Whether a webhook's `events` filter lets `event` through (empty = all six, API.md §2.3). */
+/** Whether a webhook's `events` filter lets `event` through (empty = all six, docs/API.md §2.3). */
 export const matchesFilter = (webhook: Pick<Webhook, 'events'>, event: string) =>
   webhook.events.length === 0 || webhook.events.includes(event);
 
 /**
- * Fans every published event out to the instance's enabled webhooks (D6, ARCHITECTURE.md event
+ * Fans every published event out to the instance's enabled webhooks (D6, docs/ARCHITECTURE.md event
  * path): one `webhook_delivery` row per matching webhook, flushed before its Bull job is queued,
  * so the queue can always be rebuilt from the database (see WebhookDeliverySweeper).
  */

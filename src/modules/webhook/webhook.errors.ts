@@ -1,9 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '@wharf/common/errors';
 
-import { DomainError } from '../../common/errors';
 import { MAX_ENABLED_WEBHOOKS } from './webhook.constants';
 
-/** 404: `?label=` (or rotateSecret) names no webhook of the instance (API.md §3.9). */
+/** 404: `?label=` (or rotateSecret) names no webhook of the instance (docs/API.md §3.9). */
 export class WebhookNotFoundError extends DomainError {
   static readonly status = HttpStatus.NOT_FOUND;
   static readonly code = 'WEBHOOK_NOT_FOUND';
@@ -13,7 +13,7 @@ export class WebhookNotFoundError extends DomainError {
   }
 }
 
-/** 409: enabling this webhook would leave more than three enabled (API.md §2.3). */
+/** 409: enabling this webhook would leave more than three enabled (docs/API.md §2.3). */
 export class WebhookLimitError extends DomainError {
   static readonly status = HttpStatus.CONFLICT;
   static readonly code = 'WEBHOOK_LIMIT_REACHED';
@@ -23,7 +23,7 @@ export class WebhookLimitError extends DomainError {
   }
 }
 
-/** 409: another enabled webhook of the instance already posts to the same URL (API.md §3.9 "Duplicate webhook"). */
+/** 409: another enabled webhook of the instance already posts to the same URL (docs/API.md §3.9 "Duplicate webhook"). */
 export class WebhookDuplicateError extends DomainError {
   static readonly status = HttpStatus.CONFLICT;
   static readonly code = 'WEBHOOK_DUPLICATE';

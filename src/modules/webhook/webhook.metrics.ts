@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { MetricsRegistry } from '@wharf/common/metrics/metrics.registry';
 import { Counter, Histogram } from 'prom-client';
-
-import { MetricsRegistry } from '../../common/metrics/metrics.registry';
 
 /**
  * Delivery metrics of D6 on `/metrics` (D18): attempts by outcome, the receiver's answer time,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { createQueue } from '@wharf/common/queue/create-queue';
+import { MediaModule } from '@wharf/modules/media/media.module';
 
-import { createQueue } from '../../common/queue/create-queue';
-import { MediaModule } from '../media/media.module';
 import { WEBHOOK_DELIVERY_QUEUE } from './webhook.constants';
 import { WebhookController } from './webhook.controller';
 import { WebhookDispatcher } from './webhook.dispatcher';
@@ -14,7 +14,7 @@ import { WebhookDeliverySweeper } from './webhook-delivery.sweeper';
 import { WebhookHttpClient } from './webhook-http.client';
 
 /**
- * Webhooks (API.md §2.3, §3.9; D6): configuration routes, the dispatcher that turns events into
+ * Webhooks (docs/API.md §2.3, §3.9; D6): configuration routes, the dispatcher that turns events into
  * deliveries, the `webhook-delivery` queue and its processor, the sweeper and the deliveries API.
  */
 @Module({

@@ -1,14 +1,14 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { generateSigningSecret, SecretBox } from '@wharf/common/crypto';
+import { DomainError, OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
+import { checkOutboundUrl } from '@wharf/common/http/url-guard';
+import { type AllConfig, outboundPolicy } from '@wharf/config';
+import { retryAfterInsertRace } from '@wharf/database/unique-race';
+import { checkEventFilter } from '@wharf/modules/events/event-names';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { generateSigningSecret, SecretBox } from '../../common/crypto';
-import { DomainError, OperationFailedError, ValidationFailedError } from '../../common/errors';
-import { checkOutboundUrl } from '../../common/http/url-guard';
-import { type AllConfig, outboundPolicy } from '../../config';
-import { retryAfterInsertRace } from '../../database/unique-race';
-import { checkEventFilter } from '../events/event-names';
-import type { Instance } from '../instance/entities/instance.entity';
 import { RotatedSecretDto, WebhookDto, WebhookSummaryDto } from './dto/webhook.dto';
 import { Webhook } from './entities/webhook.entity';
 import {
@@ -76,7 +76,7 @@ export function toWebhookSummary(row: Webhook | null | undefined): WebhookSummar
 const isEnabled = (input: WebhookInput) => input.enabled !== false;
 
 /**
- * Webhook configuration (API.md §2.3, §3.9; D6, D11, D12): the routes and the inline block of
+ * Webhook configuration (docs/API.md §2.3, §3.9; D6, D11, D12): the routes and the inline block of
  * `POST /api/instance/new` both go through {@link check} and {@link apply}.
  */
 @Injectable()

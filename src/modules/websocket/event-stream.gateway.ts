@@ -12,25 +12,25 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import { WebSocket, WebSocketServer } from 'ws';
-
-import { AuthService } from '../../common/auth/auth.service';
-import { AuthFailureLimiter } from '../../common/auth/auth-failure-limiter';
-import { extractToken } from '../../common/auth/token-extractor';
+import { AuthService } from '@wharf/common/auth/auth.service';
+import { AuthFailureLimiter } from '@wharf/common/auth/auth-failure-limiter';
+import { extractToken } from '@wharf/common/auth/token-extractor';
 import {
   DomainError,
   errorEnvelope,
   InvalidTokenError,
   RateLimitedError,
-} from '../../common/errors';
-import { unstorableFieldError } from '../../common/http/edge-errors';
-import { isStorableText } from '../../common/http/input-hygiene';
-import { requestId } from '../../common/http/request-id';
-import { RateLimitService } from '../../common/rate-limit/rate-limit.service';
-import type { AllConfig } from '../../config';
-import type { EventEnvelope } from '../events/event-envelope';
-import { EventFanoutService } from '../events/event-fanout.service';
-import { MediaStoreService } from '../media/media-store.service';
+} from '@wharf/common/errors';
+import { unstorableFieldError } from '@wharf/common/http/edge-errors';
+import { isStorableText } from '@wharf/common/http/input-hygiene';
+import { requestId } from '@wharf/common/http/request-id';
+import { RateLimitService } from '@wharf/common/rate-limit/rate-limit.service';
+import type { AllConfig } from '@wharf/config';
+import type { EventEnvelope } from '@wharf/modules/events/event-envelope';
+import { EventFanoutService } from '@wharf/modules/events/event-fanout.service';
+import { MediaStoreService } from '@wharf/modules/media/media-store.service';
+import { WebSocket, WebSocketServer } from 'ws';
+
 import { WebsocketConfig } from './entities/websocket-config.entity';
 
 const WS_PATH = /^\/ws\/([^/?#]+)\/?$/;
@@ -70,7 +70,7 @@ class WebsocketNotEnabledError extends DomainError {
 }
 
 /**
- * `GET /ws/:instance` (API.md §2.4, §3.9, D8). The upgrade is authenticated like any route
+ * `GET /ws/:instance` (docs/API.md §2.4, §3.9, D8). The upgrade is authenticated like any route
  * (token header, Bearer or `?token=`), counted by the rate limiter, ownership-checked, and
  * refused before the upgrade with the JSON envelope. Frames are D7 envelopes filtered by the
  * config's `events`, from whichever process produced them (Redis fan-out). The server pings
@@ -233,7 +233,7 @@ export class EventStreamGateway implements OnApplicationBootstrap, BeforeApplica
         client.socket.send((plain ??= JSON.stringify(withoutBase64(envelope))));
         continue;
       }
-      // API.md §2.4: `media.base64` from the media store (D15) for configs with mediaBase64.
+      // docs/API.md §2.4: `media.base64` from the media store (D15) for configs with mediaBase64.
       withMedia ??= this.withBase64(instanceId, envelope);
       const frame = withMedia;
       client.queue = (client.queue ?? Promise.resolve())

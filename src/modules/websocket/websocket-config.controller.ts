@@ -1,17 +1,17 @@
 import { Body, Get, Post } from '@nestjs/common';
+import { InstanceParam } from '@wharf/common/auth/auth.decorator';
+import { InstanceController } from '@wharf/common/auth/instance-controller.decorator';
+import { InvalidBodyError, OperationFailedError, ValidationFailedError } from '@wharf/common/errors';
+import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
+import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { InstanceParam } from '../../common/auth/auth.decorator';
-import { InstanceController } from '../../common/auth/instance-controller.decorator';
-import { InvalidBodyError, OperationFailedError, ValidationFailedError } from '../../common/errors';
-import { ApiErrors } from '../../common/openapi/api-errors.decorator';
-import { ApiSuccess } from '../../common/openapi/api-success.decorator';
-import type { Instance } from '../instance/entities/instance.entity';
 import { SetWebsocketDto, WebsocketConfigResponseDto } from './dto/websocket-config.dto';
 import { WebsocketConfigService } from './websocket-config.service';
 
 const EXAMPLE = { enabled: true, events: ['message.exchange'], mediaBase64: false };
 
-/** WebSocket configuration routes of API.md §3.9 (mind the spelling `getWebsocket`). */
+/** WebSocket configuration routes of docs/API.md §3.9 (mind the spelling `getWebsocket`). */
 @InstanceController('api/events', { tag: 'Events' })
 export class WebsocketConfigController {
   constructor(private readonly websockets: WebsocketConfigService) {}

@@ -1,10 +1,10 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
+import { OperationFailedError } from '@wharf/common/errors';
+import { retryAfterInsertRace } from '@wharf/database/unique-race';
+import { checkEventFilter } from '@wharf/modules/events/event-names';
+import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { OperationFailedError } from '../../common/errors';
-import { retryAfterInsertRace } from '../../database/unique-race';
-import { checkEventFilter } from '../events/event-names';
-import type { Instance } from '../instance/entities/instance.entity';
 import { WebsocketSummaryDto } from './dto/websocket-config.dto';
 import { WebsocketConfig } from './entities/websocket-config.entity';
 
@@ -19,7 +19,7 @@ export function toWebsocketSummary(row: WebsocketConfig | null | undefined): Web
   return { enabled: true, events: [...row.events], mediaBase64: row.mediaBase64 };
 }
 
-/** The WebSocket config of an instance (API.md §3.9, D8). */
+/** The WebSocket config of an instance (docs/API.md §3.9, D8). */
 @Injectable()
 export class WebsocketConfigService {
   constructor(private readonly em: EntityManager) {}

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '@wharf/modules/media/media.module';
 
-import { MediaModule } from '../media/media.module';
 import { EventStreamGateway } from './event-stream.gateway';
 import { WebsocketConfigController } from './websocket-config.controller';
 import { WebsocketConfigService } from './websocket-config.service';

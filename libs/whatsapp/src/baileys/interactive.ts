@@ -183,7 +183,7 @@ async function flowMessage(
 }
 
 /**
- * The `proto.Message` of a buttons, list or native-flow message (API.md §3.2): an
+ * The `proto.Message` of a buttons, list or native-flow message (docs/API.md §3.2): an
  * `interactiveMessage` with a `nativeFlowMessage` — `quick_reply`/`cta_*` buttons, a
  * `single_select` list, a `carouselMessage` of cards, a `galaxy_message` Flow or a
  * `payment_info` PIX card — plus `messageContextInfo` as WhatsApp clients send it. Send it with

@@ -55,7 +55,7 @@ function whatsappCodeOf(data: unknown): number | null | undefined {
  * Turns an error thrown by a Baileys call into the engine error the app can answer (the table in
  * `src/common/errors/engine-errors.ts`). Baileys rc14 throws every failed iq as a Boom whose
  * `output.statusCode` is always 500 and puts WhatsApp's own code in `err.data` (rc14 trap 14 of
- * /work/shared/notes/round2-protocol.md), so the mapping reads `data`, never `output.statusCode`:
+ * docs/sandbox-protocol-notes.md), so the mapping reads `data`, never `output.statusCode`:
  *
  * | WhatsApp code (`err.data`) | engine error |
  * |---|---|

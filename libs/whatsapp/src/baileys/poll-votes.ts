@@ -37,7 +37,7 @@ export interface PollVote {
 }
 
 /**
- * Decrypts a poll vote (D7 `pollUpdate.selectedOptions`, API.md `GET /api/chat/poll`) with
+ * Decrypts a poll vote (D7 `pollUpdate.selectedOptions`, docs/API.md `GET /api/chat/poll`) with
  * Baileys' `decryptPollVote`. The key depends on the creator's and the voter's JIDs; WhatsApp
  * clients use either the phone-number or the LID form (the sandbox uses phone-number user JIDs,
  * Baileys' `getKeyAuthor` prefers the LID form), so every known form of both is tried until the

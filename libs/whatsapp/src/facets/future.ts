@@ -1,5 +1,5 @@
 /**
- * Facets the coming issues fill (ARCHITECTURE.md, engine port). They are declared empty on
+ * Facets the coming issues fill (docs/ARCHITECTURE.md, engine port). They are declared empty on
  * purpose: each gets its operations together with the route that calls them, so nothing here is
  * an operation nobody uses.
  *

@@ -1,10 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-
 import {
   ValidateBoolean,
   ValidateInt,
   ValidateString,
-} from '../../../common/validation/composite-validators';
+} from '@wharf/common/validation/composite-validators';
 
 /** `POST /api/admin/accounts` (D4). */
 export class CreateAccountDto {

@@ -1,7 +1,6 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
-
-import { BaseEntity } from '../../../database/base.entity';
+import { BaseEntity } from '@wharf/database/base.entity';
 
 /** An operator-created tenant (D4). Its TokenAccount is stored only as a SHA-256 hash (D3). */
 @Entity({ tableName: 'account' })

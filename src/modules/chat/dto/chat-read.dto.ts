@@ -1,10 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateInt, ValidateString } from '@wharf/common/validation/composite-validators';
+import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
 import { IsDefined, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
-import { ValidateInt, ValidateString } from '../../../common/validation/composite-validators';
-import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
-
-/** `POST /api/chat/history/:instance` (API.md §3.3). */
+/** `POST /api/chat/history/:instance` (docs/API.md §3.3). */
 export class ChatHistoryDto {
   /** Contact number (D13 punctuation allowed) or a JID. */
   @IsDefined({ message: SPEC_LITERALS.numberRequired })

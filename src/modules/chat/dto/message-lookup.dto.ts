@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-
-import { ValidateString } from '../../../common/validation/composite-validators';
+import { ValidateString } from '@wharf/common/validation/composite-validators';
 
 /** `?messageId=` of the message-store reads; presence is checked per route (their literals differ). */
 export class MessageIdQueryDto {

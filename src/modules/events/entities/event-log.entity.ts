@@ -1,8 +1,7 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 import { v7 as uuidv7 } from 'uuid';
-
-import { Instance } from '../../instance/entities/instance.entity';
 
 /**
  * Every event of an instance, written before any delivery starts (D6). The id is the UUIDv7
@@ -17,7 +16,7 @@ export class EventLog {
   @ManyToOne(() => Instance, { deleteRule: 'cascade', updateRule: 'cascade' })
   instance: Instance;
 
-  /** One of the six event names of API.md §2.5. */
+  /** One of the six event names of docs/API.md §2.5. */
   @Property({ type: 'string', length: 40 })
   event: string;
 

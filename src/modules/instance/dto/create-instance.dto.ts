@@ -1,18 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Allow, IsDefined, IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
-
 import {
   ValidateBoolean,
   ValidateInt,
   ValidateString,
-} from '../../../common/validation/composite-validators';
-import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
-import { IsInstanceName, IsPortString, Optional } from '../../../common/validation/validators';
-import { EVENT_NAMES } from '../../events/event-names';
-import { PROXY_PROTOCOLS, type ProxyProtocol } from '../../proxy/entities/proxy-config.entity';
+} from '@wharf/common/validation/composite-validators';
+import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
+import { IsInstanceName, IsPortString, Optional } from '@wharf/common/validation/validators';
+import { EVENT_NAMES } from '@wharf/modules/events/event-names';
+import { PROXY_PROTOCOLS, type ProxyProtocol } from '@wharf/modules/proxy/entities/proxy-config.entity';
+import { Allow, IsDefined, IsIn, IsNotEmpty, IsString, Matches } from 'class-validator';
 
 /**
- * `POST /api/instance/new` (API.md §3.1). Only `name` is required. The proxy, settings and S3
+ * `POST /api/instance/new` (docs/API.md §3.1). Only `name` is required. The proxy, settings and S3
  * fields are validated strictly (a wrong value is a 400 and nothing is created); the webhook,
  * WebSocket and Chatwoot blocks never abort creation — a refused block is reported in the
  * response with `enabled: false` and an `error`.

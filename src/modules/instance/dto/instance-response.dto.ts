@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ProxySummaryDto } from '@wharf/modules/proxy/dto/proxy.dto';
+import { SettingsDto } from '@wharf/modules/settings/dto/settings.dto';
+import { S3SummaryDto } from '@wharf/modules/storage/dto/s3.dto';
+import { WebhookSummaryDto } from '@wharf/modules/webhook/dto/webhook.dto';
+import { WebsocketSummaryDto } from '@wharf/modules/websocket/dto/websocket-config.dto';
 
-import { ProxySummaryDto } from '../../proxy/dto/proxy.dto';
-import { SettingsDto } from '../../settings/dto/settings.dto';
-import { S3SummaryDto } from '../../storage/dto/s3.dto';
-import { WebhookSummaryDto } from '../../webhook/dto/webhook.dto';
-import { WebsocketSummaryDto } from '../../websocket/dto/websocket-config.dto';
 import { INSTANCE_STATES, type InstanceState } from '../entities/instance.entity';
 
 export class CreatedInstanceDto {

@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateString } from '@wharf/common/validation/composite-validators';
+import { Optional } from '@wharf/common/validation/validators';
 import { Transform } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
-
-import { ValidateString } from '../../../common/validation/composite-validators';
-import { Optional } from '../../../common/validation/validators';
 
 /** Default and largest page of `GET /api/instance/list` (D23 paging). */
 export const INSTANCE_PAGE_DEFAULT = 100;

@@ -1,8 +1,7 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-
-import { BaseEntity } from '../../../database/base.entity';
-import { Account } from '../../account/entities/account.entity';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Account } from '@wharf/modules/account/entities/account.entity';
 
 /** Connection states of §1.9 / D10. */
 export const INSTANCE_STATES = [

@@ -8,7 +8,7 @@ import {
 
 const GROUP = '120363406289005073@g.us';
 
-describe('contact content (API.md §3.2)', () => {
+describe('contact content (docs/API.md §3.2)', () => {
   it('sends one card as a contact message', () => {
     const content = contactContent({ vcard: [{ fullName: 'Ana', phone: '5511988887777' }] });
     expect(content).toMatchObject({ kind: 'contact', contacts: [{ displayName: 'Ana' }] });
@@ -35,7 +35,7 @@ describe('contact content (API.md §3.2)', () => {
   });
 });
 
-describe('reaction addressing and content (API.md §3.2)', () => {
+describe('reaction addressing and content (docs/API.md §3.2)', () => {
   it('needs no participant in a private chat', () => {
     expect(reactionTargetOf({ number: '5511988887777' })).toEqual({
       chatJid: '5511988887777@s.whatsapp.net',

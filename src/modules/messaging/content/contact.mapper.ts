@@ -1,13 +1,13 @@
+import { ValidationFailedError } from '@wharf/common/errors';
 import { isGroupJid, type OutgoingContent } from '@wharf/whatsapp';
 
-import { ValidationFailedError } from '../../../common/errors';
 import type { SendContactDto, SendReactionDto } from '../dto/send-structured.dto';
 import { MissingParticipantError } from '../messaging.errors';
 import { buildVcard } from '../vcard';
 import { recipientJidOf } from './recipient.mapper';
 
 /**
- * Content of `POST /api/message/contact` (API.md §3.2): one card is a `contact` message, several
+ * Content of `POST /api/message/contact` (docs/API.md §3.2): one card is a `contact` message, several
  * one `contacts` message; each card is a vCard 3.0 ({@link buildVcard}).
  * @throws ValidationFailedError `Invalid request body: vcard[<i>] needs fullName or phone`
  */
@@ -34,7 +34,7 @@ export interface ReactionTargetInput {
 }
 
 /**
- * Checks the addressing of `POST /api/message/reaction` (API.md §3.2): in a group, reacting to
+ * Checks the addressing of `POST /api/message/reaction` (docs/API.md §3.2): in a group, reacting to
  * someone else's message (`fromMe` not true) needs its author in `participant`.
  * @throws InvalidNumberError for a bad `number` or `participant`; MissingParticipantError
  */

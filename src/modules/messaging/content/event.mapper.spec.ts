@@ -1,4 +1,5 @@
-import { ValidationFailedError } from '../../../common/errors';
+import { ValidationFailedError } from '@wharf/common/errors';
+
 import type { SendEventDto } from '../dto/send-event.dto';
 import { toEventContent } from './event.mapper';
 

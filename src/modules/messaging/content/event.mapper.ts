@@ -1,6 +1,6 @@
+import { ValidationFailedError } from '@wharf/common/errors';
 import type { OutgoingEvent } from '@wharf/whatsapp';
 
-import { ValidationFailedError } from '../../../common/errors';
 import type { SendEventDto } from '../dto/send-event.dto';
 
 /** Whole Unix seconds of an ISO 8601 date-time with a zone (validated by the DTO). */

@@ -25,7 +25,7 @@ const card = (header: Partial<SendCarouselDto['cards'][number]['header']> = {}) 
   buttons: [{ id: 'b1' }],
 });
 
-describe('buttons (API.md §3.2)', () => {
+describe('buttons (docs/API.md §3.2)', () => {
   it('defaults the type to REPLY and the label to the id', () => {
     expect(
       toButtons([{ id: 'a' }, { id: 'https://x.example', type: 'URL', displayText: ' Open ' }]),
@@ -36,7 +36,7 @@ describe('buttons (API.md §3.2)', () => {
   });
 });
 
-describe('carousel (API.md §3.2, D12)', () => {
+describe('carousel (docs/API.md §3.2, D12)', () => {
   it('plans one download per card header that names a URL', () => {
     expect(
       carouselHeaderMediaOf(
@@ -124,7 +124,7 @@ describe('carousel (API.md §3.2, D12)', () => {
   });
 });
 
-describe('buttons message (API.md §3.2, D12)', () => {
+describe('buttons message (docs/API.md §3.2, D12)', () => {
   it('plans no download without mediaUrl', () => {
     expect(buttonsHeaderMediaOf({}, PUBLIC_ONLY)).toBeUndefined();
   });
@@ -171,7 +171,7 @@ describe('buttons message (API.md §3.2, D12)', () => {
   });
 });
 
-describe('list (API.md §3.2)', () => {
+describe('list (docs/API.md §3.2)', () => {
   const rows = (count: number, from = 0) =>
     Array.from({ length: count }, (_, index) => ({ id: `r${from + index}`, title: 'Row' }));
   const list = (sections: SendListDto['sections']): SendListDto => ({
@@ -219,7 +219,7 @@ describe('list (API.md §3.2)', () => {
   });
 });
 
-describe('form (API.md §3.2)', () => {
+describe('form (docs/API.md §3.2)', () => {
   const form = (fields: Partial<SendFormDto>): SendFormDto => ({
     number: '1',
     message: 'Fill in',
@@ -284,7 +284,7 @@ describe('form (API.md §3.2)', () => {
   });
 });
 
-describe('pix (API.md §3.2)', () => {
+describe('pix (docs/API.md §3.2)', () => {
   const pix = {
     number: '5511988887777',
     merchantName: 'Shop',

@@ -1,6 +1,6 @@
+import { checkOutboundUrl, type TargetPolicy } from '@wharf/common/http/url-guard';
 import type { OutgoingButton, OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
-import { checkOutboundUrl, type TargetPolicy } from '../../../common/http/url-guard';
 import type {
   ButtonDto,
   SendButtonsDto,
@@ -12,13 +12,13 @@ import type {
 import { invalidField } from '../messaging.errors';
 
 /**
- * Content of the interactive sends of API.md §3.2 — carousel, buttons, list, form, pix. Header
+ * Content of the interactive sends of docs/API.md §3.2 — carousel, buttons, list, form, pix. Header
  * media (carousel `imageUrl`/`videoUrl`, buttons `mediaUrl`) is downloaded in the request between
  * the two steps of those routes: `…HeaderMediaOf` checks the URLs (D12) and says what to fetch,
  * `…Content` builds the message from what was fetched.
  */
 
-/** Most rows a list menu may have across its sections (API.md §3.2). */
+/** Most rows a list menu may have across its sections (docs/API.md §3.2). */
 export const MAX_LIST_ROWS = 100;
 
 /** A header media file to download in the request: its type, URL and the field naming it in errors. */
@@ -127,7 +127,7 @@ export function buttonsContent(
 }
 
 /**
- * Content of `POST /api/message/list` (API.md §3.2); the DTO caps sections and rows per section.
+ * Content of `POST /api/message/list` (docs/API.md §3.2); the DTO caps sections and rows per section.
  * @throws ValidationFailedError `sections must contain at most 100 rows in total`
  */
 export function listContent(
@@ -154,7 +154,7 @@ export function listContent(
 }
 
 /**
- * Content of `POST /api/message/form` (API.md §3.2): a WhatsApp Flow behind one button. Its
+ * Content of `POST /api/message/form` (docs/API.md §3.2): a WhatsApp Flow behind one button. Its
  * `galaxy_message` parameters are `buttonParamsJSON` when given (a JSON object, re-serialized),
  * else generated from the form fields; `newFlowToken` makes the `flow_token` when the body has
  * none.
@@ -210,7 +210,7 @@ const DIGITS_ONLY_PIX_KEYS: Partial<Record<SendPixDto['pixKeyType'], number>> = 
 };
 
 /**
- * Content of `POST /api/message/pix` (API.md §3.2): a "copy key" card, to contacts, LIDs and
+ * Content of `POST /api/message/pix` (docs/API.md §3.2): a "copy key" card, to contacts, LIDs and
  * groups only; CPF and CNPJ keys must be 11 and 14 digits.
  * @throws ValidationFailedError `pix accepts contacts, @lid and groups only`, or
  *   `pixKey must be <n> digits for a <type> key`

@@ -16,7 +16,7 @@ const refusal = (message: string, field: string) =>
     details: [{ field, message }],
   });
 
-describe('media request (API.md §3.2, D22)', () => {
+describe('media request (docs/API.md §3.2, D22)', () => {
   const media = (fields: Partial<SendMediaDto>): SendMediaDto => ({
     number: '5511988887777',
     ...fields,
@@ -94,7 +94,7 @@ describe('media request (API.md §3.2, D22)', () => {
   });
 });
 
-describe('sticker (API.md §3.2)', () => {
+describe('sticker (docs/API.md §3.2)', () => {
   it('downloads a URL and decodes anything else', () => {
     expect(stickerSourceOf({ imageUrl: ' HTTPS://cdn.example.com/s.png ' })).toEqual({
       url: 'HTTPS://cdn.example.com/s.png',
@@ -121,7 +121,7 @@ describe('sticker (API.md §3.2)', () => {
   });
 });
 
-describe('status (API.md §3.2)', () => {
+describe('status (docs/API.md §3.2)', () => {
   const status = (fields: Partial<SendStatusDto>): SendStatusDto => fields as SendStatusDto;
 
   it('needs message for a text status', () => {

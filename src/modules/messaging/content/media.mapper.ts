@@ -10,7 +10,7 @@ import { invalidField, NotImplementedYetError } from '../messaging.errors';
 import { mentionJidsOf } from './recipient.mapper';
 
 /**
- * The media sends of API.md §3.2 — `media`, `sticker`, `status` — as requests for
+ * The media sends of docs/API.md §3.2 — `media`, `sticker`, `status` — as requests for
  * `MediaPrepareService` (which downloads, decodes and converts the file in the HTTP request), and
  * the content built from what it prepared.
  */
@@ -43,7 +43,7 @@ const urlOrBase64 = (value: string, field: string): MediaSource =>
 
 /**
  * The source of a media send: `mediaUrl` (a URL is downloaded; a non-URL is taken as base64, as
- * API.md allows) or `mediaBase64`, exactly one; the D22 alias `media` only when neither is set.
+ * docs/API.md allows) or `mediaBase64`, exactly one; the D22 alias `media` only when neither is set.
  * @throws ValidationFailedError for both or neither
  */
 export function mediaSourceOf(body: {
@@ -116,7 +116,7 @@ export function stickerContent(webp: { base64: string }): OutgoingContent {
 export type StatusInner = { kind: 'text'; text: string } | { kind: 'media'; request: MediaRequest };
 
 /**
- * What `POST /api/message/status` posts (API.md §3.2): `type` `text` needs `message`; `image`,
+ * What `POST /api/message/status` posts (docs/API.md §3.2): `type` `text` needs `message`; `image`,
  * `video` and `audio` need `mediaUrl` (a URL or base64), with `message` as the caption.
  * @throws ValidationFailedError `message is required for a text status`, `mediaUrl is required
  *   for <type> statuses`

@@ -2,14 +2,14 @@ import { InvalidNumberError } from '../messaging.errors';
 import { locationContent, pollContent, textContent } from './message.mapper';
 import { mentionJidsOf, recipientJidOf } from './recipient.mapper';
 
-describe('text content (API.md §3.2, D22)', () => {
+describe('text content (docs/API.md §3.2, D22)', () => {
   it('takes message, or its alias text when message is absent', () => {
     expect(textContent({ message: 'Hi', text: 'alias' })).toEqual({ kind: 'text', text: 'Hi' });
     expect(textContent({ text: 'alias' })).toEqual({ kind: 'text', text: 'alias' });
   });
 });
 
-describe('location content (API.md §3.2)', () => {
+describe('location content (docs/API.md §3.2)', () => {
   it('keeps coordinates, name and address', () => {
     expect(
       locationContent({ latitude: -23.5, longitude: -46.6, name: 'Office', address: 'Av. 1' }),
@@ -38,7 +38,7 @@ describe('location content (API.md §3.2)', () => {
   });
 });
 
-describe('poll content (API.md §3.2)', () => {
+describe('poll content (docs/API.md §3.2)', () => {
   const options = ['A', 'B', 'C'];
   it.each([
     [undefined, 1],
@@ -56,7 +56,7 @@ describe('poll content (API.md §3.2)', () => {
   });
 });
 
-describe('recipients (API.md §3.2, D13)', () => {
+describe('recipients (docs/API.md §3.2, D13)', () => {
   it('normalizes a punctuated number and keeps group JIDs', () => {
     expect(recipientJidOf('+55 (11) 98888-7777')).toBe('5511988887777@s.whatsapp.net');
     expect(recipientJidOf('120363406289005073@g.us')).toBe('120363406289005073@g.us');

@@ -13,7 +13,7 @@ export function textContent(body: Pick<SendTextDto, 'message' | 'text'>): Outgoi
 }
 
 /**
- * Content of `POST /api/message/location` (API.md §3.2). The point 0,0 is what clients send for
+ * Content of `POST /api/message/location` (docs/API.md §3.2). The point 0,0 is what clients send for
  * "no coordinates", so it is refused.
  * @throws ValidationFailedError `Invalid request body: latitude and longitude are required`
  */
@@ -32,7 +32,7 @@ export function locationContent(
 }
 
 /**
- * Content of `POST /api/message/poll` (API.md §3.2): `maxAnswer` below 1 becomes 1, above the
+ * Content of `POST /api/message/poll` (docs/API.md §3.2): `maxAnswer` below 1 becomes 1, above the
  * option count becomes the option count (default 1: a single-choice poll).
  */
 export function pollContent(

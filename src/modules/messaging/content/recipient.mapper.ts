@@ -4,7 +4,7 @@ import { InvalidNumberError } from '../messaging.errors';
 
 /**
  * Runs a recipient conversion of `@wharf/whatsapp`, turning its `InvalidJidError` into the 400
- * `Invalid phone number or JID` of API.md §3.2.
+ * `Invalid phone number or JID` of docs/API.md §3.2.
  * @throws InvalidNumberError
  */
 export function recipients<T>(convert: () => T): T {
@@ -26,7 +26,7 @@ export function recipientJidOf(number: string): string {
 }
 
 /**
- * The phone JIDs of a `mention` list (API.md §3.2: numbers or phone JIDs); `undefined` without one.
+ * The phone JIDs of a `mention` list (docs/API.md §3.2: numbers or phone JIDs); `undefined` without one.
  * @throws InvalidNumberError for an entry that is not a phone number
  */
 export function mentionJidsOf(numbers: string[] | undefined): string[] | undefined {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Optional } from '@wharf/common/validation/validators';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,7 +20,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
 /** ISO 8601 date-time that names its zone (`Z` or `±hh:mm`), as D25 requires. */

@@ -1,4 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { ValidateBoolean, ValidateString } from '@wharf/common/validation/composite-validators';
+import { Optional } from '@wharf/common/validation/validators';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,8 +16,6 @@ import {
   Min,
 } from 'class-validator';
 
-import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
-import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
 export const MEDIA_TYPES = ['image', 'video', 'document', 'audio'] as const;
@@ -39,7 +39,7 @@ export const STATUS_FONTS: Record<string, number> = {
 const MAX_BASE64_CHARS = 3 * 1024 * 1024 * 1024;
 
 /**
- * `POST /api/message/media/:instance` (API.md §3.2). Exactly one of `mediaUrl` / `mediaBase64`
+ * `POST /api/message/media/:instance` (docs/API.md §3.2). Exactly one of `mediaUrl` / `mediaBase64`
  * (or the alias `media`); D22 aliases: `type`/`mediatype` → `mediaType`, `caption` → `message`,
  * `mimetype` → `mimeType`, `media` → `mediaUrl` (a URL) or `mediaBase64` (anything else). The
  * canonical field wins when both are present.
@@ -162,7 +162,7 @@ export class SendMediaDto extends SendCommonDto {
   mentionAll?: boolean;
 }
 
-/** `POST /api/message/sticker/:instance` (API.md §3.2): no `mention` / `mentionAll`. */
+/** `POST /api/message/sticker/:instance` (docs/API.md §3.2): no `mention` / `mentionAll`. */
 export class SendStickerDto extends SendCommonDto {
   /** PNG, JPEG or GIF URL, or a `data:` base64 URL; converted to WebP 512×512. */
   @IsDefined({ message: 'imageUrl is required' })
@@ -173,7 +173,7 @@ export class SendStickerDto extends SendCommonDto {
   imageUrl: string;
 }
 
-/** `POST /api/message/status/:instance` (API.md §3.2): no `number`, no mentions. */
+/** `POST /api/message/status/:instance` (docs/API.md §3.2): no `number`, no mentions. */
 export class SendStatusDto extends OmitType(SendCommonDto, [
   'number',
   'replyTo',
@@ -244,7 +244,7 @@ export class SendStatusDto extends OmitType(SendCommonDto, [
   waveform?: number[];
 }
 
-/** `data` of a media send's answer (API.md §3.2): the common fields plus media metadata. */
+/** `data` of a media send's answer (docs/API.md §3.2): the common fields plus media metadata. */
 export class SentMediaDataDto {
   @ApiProperty({ example: '3EB08FCF27E532F1B0F5' })
   messageId: string;

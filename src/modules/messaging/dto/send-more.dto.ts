@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
+  ValidateBoolean,
+  ValidateInt,
+  ValidateString,
+} from '@wharf/common/validation/composite-validators';
+import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
+import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -11,13 +17,6 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-
-import {
-  ValidateBoolean,
-  ValidateInt,
-  ValidateString,
-} from '../../../common/validation/composite-validators';
-import { SPEC_LITERALS } from '../../../common/validation/spec-literals';
 
 /** Fields every send shares (§1.8). */
 export class SendCommonDto {
@@ -46,7 +45,7 @@ export class SendCommonDto {
   source?: string;
 }
 
-/** `POST /api/message/location/:instance` (API.md §3.2). */
+/** `POST /api/message/location/:instance` (docs/API.md §3.2). */
 export class SendLocationDto extends SendCommonDto {
   @IsDefined({ message: 'latitude is required' })
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude must be a number' })
@@ -71,7 +70,7 @@ export class SendLocationDto extends SendCommonDto {
   address?: string;
 }
 
-/** `POST /api/message/poll/:instance` (API.md §3.2). */
+/** `POST /api/message/poll/:instance` (docs/API.md §3.2). */
 export class SendPollDto extends SendCommonDto {
   @ValidateString({ notEmpty: 'question is required', maxLength: 255 })
   @ApiProperty({ example: 'Which flavor?' })

@@ -1,4 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  ValidateBoolean,
+  ValidateInt,
+  ValidateString,
+} from '@wharf/common/validation/composite-validators';
+import { Optional } from '@wharf/common/validation/validators';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -11,17 +17,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import {
-  ValidateBoolean,
-  ValidateInt,
-  ValidateString,
-} from '../../../common/validation/composite-validators';
-import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
-/** Button types of API.md §3.2 (carousel, button). */
+/** Button types of docs/API.md §3.2 (carousel, button). */
 export const BUTTON_TYPES = ['REPLY', 'URL', 'CALL', 'COPY'] as const;
-/** PIX key types of API.md §3.2 (pix). */
+/** PIX key types of docs/API.md §3.2 (pix). */
 export const PIX_KEY_TYPES = ['CPF', 'CNPJ', 'EMAIL', 'PHONE', 'RANDOM'] as const;
 
 /** One contact card of `POST /api/message/contact` (at least `fullName` or `phone`). */
@@ -48,7 +48,7 @@ export class VcardDto {
   url?: string;
 }
 
-/** `POST /api/message/contact/:instance` (API.md §3.2): one vCard object or an array of them. */
+/** `POST /api/message/contact/:instance` (docs/API.md §3.2): one vCard object or an array of them. */
 export class SendContactDto extends SendCommonDto {
   @Transform(({ obj }: { obj: Record<string, unknown> }) => {
     const value = obj.vcard;
@@ -71,7 +71,7 @@ export class SendContactDto extends SendCommonDto {
   vcard: VcardDto[];
 }
 
-/** `POST /api/message/reaction/:instance` (API.md §3.2). No delay, replyTo or mentions. */
+/** `POST /api/message/reaction/:instance` (docs/API.md §3.2). No delay, replyTo or mentions. */
 export class SendReactionDto extends SendCommonDto {
   @ValidateString({ notEmpty: 'messageId is required', maxLength: 128 })
   @ApiProperty({ example: '3EB08FCF27E532F1B0F5' })
@@ -147,7 +147,7 @@ class CardDto {
   buttons: ButtonDto[];
 }
 
-/** `POST /api/message/carousel/:instance` (API.md §3.2). */
+/** `POST /api/message/carousel/:instance` (docs/API.md §3.2). */
 export class SendCarouselDto extends SendCommonDto {
   @ValidateString({ optional: true, maxLength: 4096 })
   @ApiProperty({ example: 'Our plans' })
@@ -173,7 +173,7 @@ export class SendCarouselDto extends SendCommonDto {
   cards: CardDto[];
 }
 
-/** `POST /api/message/button/:instance` (API.md §3.2; alias route `buttons`, D22). */
+/** `POST /api/message/button/:instance` (docs/API.md §3.2; alias route `buttons`, D22). */
 export class SendButtonsDto extends SendCommonDto {
   @ValidateString({ notEmpty: 'contentText is required', maxLength: 4096 })
   @ApiProperty({ example: 'How can we help?' })
@@ -228,7 +228,7 @@ class ListSectionDto {
   rows: ListRowDto[];
 }
 
-/** `POST /api/message/list/:instance` (API.md §3.2). */
+/** `POST /api/message/list/:instance` (docs/API.md §3.2). */
 export class SendListDto extends SendCommonDto {
   @ValidateString({ notEmpty: 'contentText is required', maxLength: 4096 })
   @ApiProperty({ example: 'Pick a department' })
@@ -255,7 +255,7 @@ export class SendListDto extends SendCommonDto {
   footerText?: string;
 }
 
-/** `POST /api/message/form/:instance` (API.md §3.2): a WhatsApp Flow behind one button. */
+/** `POST /api/message/form/:instance` (docs/API.md §3.2): a WhatsApp Flow behind one button. */
 export class SendFormDto extends SendCommonDto {
   @ValidateString({ notEmpty: 'message is required', maxLength: 4096 })
   @ApiProperty({ example: 'Please fill in your details' })
@@ -319,7 +319,7 @@ class PixItemDto {
   unitPrice: number;
 }
 
-/** `POST /api/message/pix/:instance` (API.md §3.2): a visual "copy key" card, no charge. */
+/** `POST /api/message/pix/:instance` (docs/API.md §3.2): a visual "copy key" card, no charge. */
 export class SendPixDto extends SendCommonDto {
   @ValidateString({ notEmpty: 'merchantName is required', maxLength: 100 })
   @ApiProperty({ example: 'Acme Ltda' })

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateBoolean, ValidateString } from '@wharf/common/validation/composite-validators';
+import { Optional } from '@wharf/common/validation/validators';
 import { ArrayMaxSize, IsArray, IsString, MaxLength, ValidateIf } from 'class-validator';
 
-import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
-import { Optional } from '../../../common/validation/validators';
 import { SendCommonDto } from './send-more.dto';
 
-/** `POST /api/message/text/:instance` (API.md §3.2, §1.8; alias `text` of D22). */
+/** `POST /api/message/text/:instance` (docs/API.md §3.2, §1.8; alias `text` of D22). */
 export class SendTextDto extends SendCommonDto {
   /** The text. */
   @ValidateIf((dto: SendTextDto) => dto.text === undefined || dto.message !== undefined)

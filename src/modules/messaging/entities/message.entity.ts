@@ -1,11 +1,10 @@
 import { type Opt, OptionalProps } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
 /**
- * Message statuses of API.md §3.1 metrics and §2.5: `pending` until a worker takes it, `sending`
+ * Message statuses of docs/API.md §3.1 metrics and §2.5: `pending` until a worker takes it, `sending`
  * while the engine is called (D14 crash recovery tells the two apart).
  */
 export const MESSAGE_STATUSES = [

@@ -1,15 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateBoolean, ValidateString } from '@wharf/common/validation/composite-validators';
+import { IsPortString, Optional } from '@wharf/common/validation/validators';
 import { IsIn } from 'class-validator';
 
-import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
-import { IsPortString, Optional } from '../../../common/validation/validators';
 import { PROXY_PROTOCOLS, type ProxyProtocol } from '../entities/proxy-config.entity';
 
 /**
  * `POST /api/instance/proxy/:instance`. `enabled: false` removes the proxy (every field is
  * cleared); `enabled: true` (the default) needs `host`, `port` and `protocol`. An omitted
  * `password` keeps the stored one; `""` or `null` clears it. Takes effect on the next
- * connect/reconnect (API.md §3.1).
+ * connect/reconnect (docs/API.md §3.1).
  */
 export class SetProxyDto {
   @ValidateBoolean({ optional: true })

@@ -1,13 +1,12 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
-
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
 export const PROXY_PROTOCOLS = ['http', 'https', 'socks5'] as const;
 export type ProxyProtocol = (typeof PROXY_PROTOCOLS)[number];
 
-/** The instance's own proxy (API.md §3.1 proxy); the password is encrypted (D11). */
+/** The instance's own proxy (docs/API.md §3.1 proxy); the password is encrypted (D11). */
 @Entity({ tableName: 'proxy_config' })
 export class ProxyConfig extends BaseEntity {
   @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })

@@ -1,11 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateInt } from '@wharf/common/validation/composite-validators';
+import { Optional } from '@wharf/common/validation/validators';
 import { Type } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 
-import { ValidateInt } from '../../../common/validation/composite-validators';
-import { Optional } from '../../../common/validation/validators';
-
-/** `GET /api/instance/connect/:instance` query (API.md §3.1, D9). */
+/** `GET /api/instance/connect/:instance` query (docs/API.md §3.1, D9). */
 export class ConnectQueryDto {
   /** Phone number to link: answers a pairing code instead of a QR code (D13 punctuation allowed). */
   @Optional()

@@ -1,7 +1,6 @@
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
 /**
  * One Signal key of an instance's session (pre-key, session, sender-key, app-state key…),

@@ -1,12 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-
 import {
   ValidateBoolean,
   ValidateInt,
   ValidateString,
-} from '../../../common/validation/composite-validators';
+} from '@wharf/common/validation/composite-validators';
 
-/** Partial update of the settings (API.md §3.1 settings); at least one field. */
+/** Partial update of the settings (docs/API.md §3.1 settings); at least one field. */
 export class UpdateSettingsDto {
   /** Reject incoming calls automatically. */
   @ValidateBoolean({ optional: true })

@@ -1,10 +1,9 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
-
-/** Behaviour settings of an instance (API.md §3.1 getSettings; `sendRatePerMinute` D14). */
+/** Behaviour settings of an instance (docs/API.md §3.1 getSettings; `sendRatePerMinute` D14). */
 @Entity({ tableName: 'instance_settings' })
 export class InstanceSettings extends BaseEntity {
   @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })

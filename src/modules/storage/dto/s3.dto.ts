@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateBoolean, ValidateString } from '@wharf/common/validation/composite-validators';
+import { Optional, Trim } from '@wharf/common/validation/validators';
 import { IsString, Matches } from 'class-validator';
-
-import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
-import { Optional, Trim } from '../../../common/validation/validators';
 
 /**
  * `POST /api/instance/s3/:instance`. `enabled: false` deletes every stored credential; enabling

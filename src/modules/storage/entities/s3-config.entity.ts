@@ -1,10 +1,9 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
-
-/** Per-instance S3 media storage (API.md §3.1 s3); the secret key is encrypted (D11). */
+/** Per-instance S3 media storage (docs/API.md §3.1 s3); the secret key is encrypted (D11). */
 @Entity({ tableName: 's3_config' })
 export class S3Config extends BaseEntity {
   @OneToOne(() => Instance, { owner: true, deleteRule: 'cascade', updateRule: 'cascade', unique: true })

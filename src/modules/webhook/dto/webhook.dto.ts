@@ -1,4 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateBoolean, ValidateString } from '@wharf/common/validation/composite-validators';
+import { Optional } from '@wharf/common/validation/validators';
+import { EVENT_NAMES } from '@wharf/modules/events/event-names';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -12,9 +15,6 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-import { ValidateBoolean, ValidateString } from '../../../common/validation/composite-validators';
-import { Optional } from '../../../common/validation/validators';
-import { EVENT_NAMES } from '../../events/event-names';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../entities/webhook-delivery.entity';
 import { MAX_WEBHOOK_URL_LENGTH } from '../webhook.constants';
 
@@ -47,7 +47,7 @@ export class WebhookSummaryDto {
 }
 
 /**
- * `POST /api/events/webhook/:instance` (API.md §3.9): creates or completely overwrites the webhook
+ * `POST /api/events/webhook/:instance` (docs/API.md §3.9): creates or completely overwrites the webhook
  * `label`. `enabled: false` clears `url`, `authorization`, `events` and `mediaBase64` and keeps the
  * webhook and its signing secret.
  */

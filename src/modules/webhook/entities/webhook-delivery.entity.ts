@@ -1,8 +1,8 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
 import { Webhook } from './webhook.entity';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'dead'] as const;

@@ -1,11 +1,10 @@
 import { type Opt } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-
-import { BaseEntity } from '../../../database/base.entity';
-import { Instance } from '../../instance/entities/instance.entity';
+import { BaseEntity } from '@wharf/database/base.entity';
+import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
 /**
- * A webhook of an instance, identified by `(instance, label)` (API.md §3.9). At most three are
+ * A webhook of an instance, identified by `(instance, label)` (docs/API.md §3.9). At most three are
  * enabled at once. `authorization` and the signing secret are encrypted (D6, D11).
  */
 @Entity({ tableName: 'webhook' })

@@ -1,11 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ValidateBoolean } from '@wharf/common/validation/composite-validators';
+import { ArrayDistinct, Optional } from '@wharf/common/validation/validators';
+import { EVENT_NAMES } from '@wharf/modules/events/event-names';
 import { ArrayMaxSize, IsArray, IsIn } from 'class-validator';
 
-import { ValidateBoolean } from '../../../common/validation/composite-validators';
-import { ArrayDistinct, Optional } from '../../../common/validation/validators';
-import { EVENT_NAMES } from '../../events/event-names';
-
-/** `POST /api/events/websocket/:instance` (API.md §3.9). */
+/** `POST /api/events/websocket/:instance` (docs/API.md §3.9). */
 export class SetWebsocketDto {
   /** `false` clears `events` and `mediaBase64`; open sockets stay open, new upgrades are refused. */
   @ValidateBoolean({ optional: true })
