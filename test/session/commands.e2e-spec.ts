@@ -89,10 +89,10 @@ describe('session commands run through the non-owner process (issue 12 §3)', ()
   });
 
   it('contacts.lookupNumbers: a send through the other process resolves the 9th digit with the owner’s session (D13)', async () => {
-    const old = sandbox.createPhone('551144400002', 'Old number');
+    const old = sandbox.createPhone('551188800002', 'Old number');
     const send = await api.post('/api/message/text/cmds', {
       token: instanceToken,
-      body: { number: '5511944400002', message: 'looked up on the owner' },
+      body: { number: '5511988800002', message: 'looked up on the owner' },
     });
     expect([send.status, send.body.data?.chat?.jid]).toEqual([200, old.jid]);
     await waitUntil('the old number to get the message', () =>
@@ -100,7 +100,7 @@ describe('session commands run through the non-owner process (issue 12 §3)', ()
     );
     const missing = await api.post('/api/message/text/cmds', {
       token: instanceToken,
-      body: { number: '5511944400099', message: 'anyone?' },
+      body: { number: '5511988800099', message: 'anyone?' },
     });
     expect([missing.status, missing.body.error]).toEqual([
       400,
