@@ -19,17 +19,8 @@ import {
   DeleteAccountResponseDto,
   UpdateAccountDto,
 } from './dto/account.dto';
+import { EXAMPLE_ACCOUNT, EXAMPLE_ACCOUNT_TOKEN } from './dto/account.examples';
 
-const EXAMPLE = {
-  id: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f',
-  name: 'Acme Ltd',
-  instanceLimit: 10,
-  disabled: false,
-  instanceCount: 0,
-  createdAt: '2026-04-28T10:30:00.000Z',
-  updatedAt: '2026-04-28T10:30:00.000Z',
-};
-const TOKEN = 'Yq3pW0x9b8c7d6e5f4g3h2i1j0k9l8m7n6o5p4q3r2s';
 
 /** Operator routes of D4, ADMIN_TOKEN only. */
 @ApiTags('Admin')
@@ -44,7 +35,7 @@ export class AdminController {
     description: 'Returns the TokenAccount once; it cannot be recovered.',
     status: 201,
     type: AccountWithTokenResponseDto,
-    example: { success: true, message: 'Account created', account: { ...EXAMPLE, token: TOKEN } },
+    example: { success: true, message: 'Account created', account: { ...EXAMPLE_ACCOUNT, token: EXAMPLE_ACCOUNT_TOKEN } },
   })
   @ApiErrors(ValidationFailedError)
   async create(@Body() body: CreateAccountDto): Promise<AccountWithTokenResponseDto> {
@@ -55,7 +46,7 @@ export class AdminController {
   @ApiSuccess({
     summary: 'List accounts',
     type: AccountListResponseDto,
-    example: { success: true, message: '1 Account found', accounts: [EXAMPLE], meta: { total: 1 } },
+    example: { success: true, message: '1 Account found', accounts: [EXAMPLE_ACCOUNT], meta: { total: 1 } },
   })
   async list(): Promise<AccountListResponseDto> {
     const accounts = await this.accounts.list();
@@ -71,7 +62,7 @@ export class AdminController {
   @ApiSuccess({
     summary: 'Read an account',
     type: AccountResponseDto,
-    example: { success: true, message: 'Account retrieved', account: EXAMPLE },
+    example: { success: true, message: 'Account retrieved', account: EXAMPLE_ACCOUNT },
   })
   @ApiErrors(AccountNotFoundError)
   async get(@Param('id') id: string): Promise<AccountResponseDto> {
@@ -82,7 +73,7 @@ export class AdminController {
   @ApiSuccess({
     summary: 'Update name, instanceLimit or disabled',
     type: AccountResponseDto,
-    example: { success: true, message: 'Account updated', account: { ...EXAMPLE, disabled: true } },
+    example: { success: true, message: 'Account updated', account: { ...EXAMPLE_ACCOUNT, disabled: true } },
   })
   @ApiErrors(AccountNotFoundError, ValidationFailedError)
   async update(
@@ -104,7 +95,7 @@ export class AdminController {
     example: {
       success: true,
       message: 'Account token rotated',
-      account: { ...EXAMPLE, token: TOKEN },
+      account: { ...EXAMPLE_ACCOUNT, token: EXAMPLE_ACCOUNT_TOKEN },
     },
   })
   @ApiErrors(AccountNotFoundError)
@@ -130,7 +121,7 @@ export class AdminController {
     example: {
       success: true,
       message: 'Account deleted',
-      account: { id: EXAMPLE.id, status: 'deleted', deletedInstances: 2 },
+      account: { id: EXAMPLE_ACCOUNT.id, status: 'deleted', deletedInstances: 2 },
     },
   })
   @ApiResponse({
@@ -141,7 +132,7 @@ export class AdminController {
       success: true,
       message: 'Account deleted',
       account: {
-        id: EXAMPLE.id,
+        id: EXAMPLE_ACCOUNT.id,
         status: 'deleting',
         deletedInstances: 300,
         deletion: { status: 'running', instancesTotal: 10000, instancesDeleted: 300 },

@@ -18,6 +18,7 @@ import { SPEC_LITERALS } from '@wharf/common/validation/spec-literals';
 import { DEFAULT_SETTINGS } from '@wharf/modules/settings/settings.service';
 
 import { CreateInstanceDto } from './dto/create-instance.dto';
+import { EXAMPLE_INSTANCE, EXAMPLE_PROXY_DISABLED } from './dto/instance.examples';
 import {
   CreateInstanceResponseDto,
   DeleteInstanceResponseDto,
@@ -28,42 +29,6 @@ import { ListInstancesQueryDto } from './dto/list-instances-query.dto';
 import type { Instance } from './entities/instance.entity';
 import { InstanceService } from './instance.service';
 
-const DISABLED = { enabled: false, host: null, port: null, protocol: null, username: null };
-const EXAMPLE_ITEM = {
-  id: '01966f3a-8b2c-7d4e-9f10-3a5b7c9d1e2f',
-  name: 'sales',
-  token: 'q1Z3yq7M0p3bX9Zt0c2WmN0y1x8s4k5j6h7g8f9e0d1',
-  status: 'disconnected',
-  numberJid: null,
-  connection: {
-    state: 'disconnected',
-    numberJid: null,
-    presenceStatus: 'unavailable',
-    displayStatus: 'Disconnected',
-  },
-  profile: { name: '', pictureUrl: '', isBusiness: false, businessName: '' },
-  webhook: {
-    enabled: true,
-    label: 'default',
-    url: 'https://app.example.com/wh',
-    byEvents: false,
-    events: [],
-    mediaBase64: false,
-  },
-  websocket: { enabled: true, events: ['message.exchange'], mediaBase64: false },
-  chatwoot: { enabled: false },
-  proxy: DISABLED,
-  settings: DEFAULT_SETTINGS,
-  s3: {
-    enabled: false,
-    region: null,
-    bucket: null,
-    accessKey: null,
-    endpoint: null,
-    pathPrefix: null,
-  },
-  createdAt: '2026-04-28T10:30:00.000Z',
-};
 
 @InstanceScopedController('api/instance', { tag: 'Instance' })
 export class InstanceController {
@@ -82,18 +47,18 @@ export class InstanceController {
       success: true,
       message: 'Instance created successfully',
       instance: {
-        id: EXAMPLE_ITEM.id,
+        id: EXAMPLE_INSTANCE.id,
         name: 'sales',
-        token: EXAMPLE_ITEM.token,
+        token: EXAMPLE_INSTANCE.token,
         status: 'disconnected',
-        createdAt: EXAMPLE_ITEM.createdAt,
+        createdAt: EXAMPLE_INSTANCE.createdAt,
       },
-      proxy: DISABLED,
-      webhook: EXAMPLE_ITEM.webhook,
-      websocket: EXAMPLE_ITEM.websocket,
+      proxy: EXAMPLE_PROXY_DISABLED,
+      webhook: EXAMPLE_INSTANCE.webhook,
+      websocket: EXAMPLE_INSTANCE.websocket,
       chatwoot: { enabled: false },
       settings: DEFAULT_SETTINGS,
-      s3: EXAMPLE_ITEM.s3,
+      s3: EXAMPLE_INSTANCE.s3,
     },
   })
   @ApiErrors(
@@ -121,7 +86,7 @@ export class InstanceController {
     example: {
       success: true,
       message: '1 Instance found',
-      instances: [EXAMPLE_ITEM],
+      instances: [EXAMPLE_INSTANCE],
       meta: { total: 1, limit: 100, page: 1, hasMore: false, nextCursor: null },
     },
   })
@@ -168,7 +133,7 @@ export class InstanceController {
       success: true,
       message: 'Instance token rotated',
       instance: {
-        id: EXAMPLE_ITEM.id,
+        id: EXAMPLE_INSTANCE.id,
         name: 'sales',
         token: 'n3wT0k3nq7M0p3bX9Zt0c2WmN0y1x8s4k5j6h7g8f9e',
       },

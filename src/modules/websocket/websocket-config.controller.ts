@@ -6,10 +6,10 @@ import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
 import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
 import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 
+import { EXAMPLE_WEBSOCKET } from './dto/websocket.examples';
 import { SetWebsocketDto, WebsocketConfigResponseDto } from './dto/websocket-config.dto';
 import { WebsocketConfigService } from './websocket-config.service';
 
-const EXAMPLE = { enabled: true, events: ['message.exchange'], mediaBase64: false };
 
 /** WebSocket configuration routes of docs/API.md §3.9 (mind the spelling `getWebsocket`). */
 @InstanceController('api/events', { tag: 'Events' })
@@ -22,7 +22,7 @@ export class WebsocketConfigController {
     description:
       'One config per instance; it does not open a connection. `enabled: false` clears `events` and `mediaBase64`: open sockets stay open, new upgrades are refused.',
     type: WebsocketConfigResponseDto,
-    example: { success: true, message: 'WebSocket configuration updated', websocket: EXAMPLE },
+    example: { success: true, message: 'WebSocket configuration updated', websocket: EXAMPLE_WEBSOCKET },
   })
   @ApiErrors(InvalidBodyError, ValidationFailedError, {
     ...OperationFailedError,
@@ -46,7 +46,7 @@ export class WebsocketConfigController {
     description:
       'A disabled config, or one never set (D8), answers `{"enabled": false, "events": [], "mediaBase64": false}`.',
     type: WebsocketConfigResponseDto,
-    example: { success: true, message: 'WebSocket configuration retrieved', websocket: EXAMPLE },
+    example: { success: true, message: 'WebSocket configuration retrieved', websocket: EXAMPLE_WEBSOCKET },
   })
   @ApiErrors({
     ...OperationFailedError,
