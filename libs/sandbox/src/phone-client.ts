@@ -21,6 +21,7 @@ import type { SandboxLogger } from './logger';
 import { SANDBOX_MEDIA_CERT } from './media-cert';
 import { type PhoneMessageView, toMessageView } from './message-view';
 import { encodeClientState, type PhoneClientState, type RestoredPhoneClient } from './persistence';
+import { PhoneEventLog, RECORDED_PHONE_EVENTS } from './phone-events';
 import type { DeviceKeys } from './state';
 
 /** One-time prekeys each phone's primary has on the server when it is created. */
@@ -84,6 +85,8 @@ interface StoredMessage {
 export class PhoneClient {
   /** Messages in arrival order (received ones and the primary's own sends). */
   private readonly messages: StoredMessage[] = [];
+  /** What the primary observed besides messages (app-state changes, presence, receipts, …). */
+  readonly events = new PhoneEventLog();
   private readonly auth: AuthenticationState;
   /** The key store's entries, by `<type>/<id>`. */
   private readonly keyData: Map<string, unknown>;
@@ -301,6 +304,27 @@ export class PhoneClient {
     await sock.sendReceipts(keys, type);
   }
 
+  /**
+   * The primary's open socket, for features that act as the phone (app-state changes, presence).
+   * @throws Error when the primary is not connected.
+   */
+  socket(): WASocket {
+    if (!this.sock || !this.open) {
+      throw new Error(`the phone ${this.number} is not connected`);
+    }
+    return this.sock;
+  }
+
+  /** The primary's credentials (live object: Baileys' `creds.update` events are merged in). */
+  get creds(): AuthenticationCreds {
+    return this.auth.creds;
+  }
+
+  /** The primary's Signal/app-state key store. */
+  get keys(): SignalKeyStore {
+    return this.auth.keys;
+  }
+
   /** The stored message (received or sent) with this id, newest first. */
   findMessage(id: string): WAMessage | undefined {
     for (let i = this.messages.length - 1; i >= 0; i--) {
@@ -349,6 +373,9 @@ export class PhoneClient {
         }
       }
     });
+    for (const type of RECORDED_PHONE_EVENTS) {
+      sock.ev.on(type, (data: unknown) => this.events.record(type, data));
+    }
     sock.ev.on('connection.update', (update) => {
       if (update.connection === 'open' && this.sock === sock) {
         this.open = true;

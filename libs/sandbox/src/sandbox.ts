@@ -15,11 +15,13 @@ import { CallsFeature, type CallView } from './features/calls';
 import { GroupsFeature } from './features/groups';
 import { MessagesFeature, type PhoneMessagesView } from './features/messages';
 import { PairingFeature } from './features/pairing';
+import { PhoneEventsFeature } from './features/phone-events';
 import { UnlinkFeature } from './features/unlink';
 import { type SandboxLogger, silentLogger } from './logger';
 import { SANDBOX_MEDIA_CERT, SANDBOX_MEDIA_KEY } from './media-cert';
 import type { GroupView } from './messaging';
 import type { SandboxState } from './persistence';
+import type { PhoneEvent } from './phone-events';
 import { SANDBOX_ROOT_PUBLIC_KEY } from './root-key';
 
 /** Options of {@link startSandbox}. Durations are milliseconds. */
@@ -154,6 +156,15 @@ export class Sandbox {
    */
   messages(number: string, chat?: string): PhoneMessagesView {
     return this.chat.feature(MessagesFeature).phoneMessages(number, chat);
+  }
+
+  /**
+   * `GET /phones/:number/events?type=&since=`: what the phone's primary observed besides
+   * messages (app-state changes, presence, receipts, blocklist; phone-events.ts), oldest first.
+   */
+  events(number: string, type?: string, since = 0): { events: PhoneEvent[]; lastSeq: number } {
+    const query = new URLSearchParams({ since: String(since), ...(type ? { type } : {}) });
+    return this.chat.feature(PhoneEventsFeature).events(number, query);
   }
 
   /**

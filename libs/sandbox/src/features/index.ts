@@ -6,6 +6,7 @@ import { GroupsFeature } from './groups';
 import { MediaConnFeature } from './media-conn';
 import { MessagesFeature } from './messages';
 import { PairingFeature } from './pairing';
+import { PhoneEventsFeature } from './phone-events';
 import { PreKeysFeature } from './prekeys';
 import { PrivacyFeature } from './privacy';
 import { UnlinkFeature } from './unlink';
@@ -28,4 +29,5 @@ export const FEATURES: readonly FeatureClass[] = [
   ClientConfigFeature,
   PrivacyFeature,
   BlocklistFeature,
+  PhoneEventsFeature,
 ];
