@@ -1,5 +1,5 @@
-import { PhoneEventLog, toJsonSafe } from '../src/phone-events';
 import { type Sandbox, startSandbox } from '../src/index';
+import { PhoneEventLog, toJsonSafe } from '../src/phone-events';
 import { control, linkCompanionByQr, sandboxBaileys, TestClient } from './helpers';
 import { eventually } from './messaging-helpers';
 
