@@ -5,8 +5,17 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 
 import { Message } from './entities/message.entity';
 
-/** Statuses that mean the engine accepted the send (a receipt may arrive before `sent` is recorded). */
-const SENT_OR_LATER = new Set(['sent', 'delivered', 'read', 'played']);
+/**
+ * Whether a send's row holds its outcome: `failed`, or the send pipeline recorded the engine's
+ * acceptance (`statusTimes.sent`, written by the outbound processor together with the timestamp,
+ * the raw message and the D15 media fields, `s3Url` among them). A receipt can move `status` to
+ * `delivered` or `read` before that record is written (the counterpart answers while the sender
+ * still uploads to S3): such a row is not an outcome yet, since answering from it would give a
+ * response without its timestamp and media fields.
+ */
+export function hasOutcome(row: Pick<Message, 'status' | 'statusTimes'>): boolean {
+  return row.status === 'failed' || Boolean(row.statusTimes.sent);
+}
 
 /** How long a synchronous send waits for its outcome, ms (D14). */
 export const SYNC_WAIT_MS = 60_000;
@@ -33,7 +42,7 @@ export class SendOutcomeWaiter implements BeforeApplicationShutdown {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Reads the row until the engine accepted it (`sent` time recorded) or it failed, for at most
+   * Reads the row until it holds its outcome ({@link hasOutcome}), for at most
    * {@link SYNC_WAIT_MS}, or until the process begins to stop (the send then stays queued for the
    * next owner).
    * @returns the row as last read: `failed`, sent (or later), or still `pending`/`sending`
@@ -45,8 +54,7 @@ export class SendOutcomeWaiter implements BeforeApplicationShutdown {
       const next = this.nextOutcome(rowId);
       try {
         const row = await this.em.fork().findOneOrFail(Message, { id: rowId });
-        if (row.status === 'failed') return row;
-        if (row.statusTimes.sent || SENT_OR_LATER.has(row.status)) return row;
+        if (hasOutcome(row)) return row;
         if (Date.now() > deadline || this.stopping.signal.aborted) return row;
         await Promise.race([
           next.signal,
