@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 
 import type { BinaryNode } from 'baileys';
 
-import { blocks } from './account-settings';
+import { blocks, privacySetting } from './account-settings';
 import type { ChatConnection } from './chat-connection';
 import { deviceOf, type PhoneDirectory } from './directory';
 import { SandboxError } from './errors';
@@ -390,11 +390,28 @@ export class MessageRouter {
       this.forwardRetry(login.phone, login.device, node, isGroup);
       return;
     }
+    if (type === 'read' || type === 'read-self' || type === 'played') {
+      this.toReaderDevices(reader, login.device, node, isGroup);
+    }
+    if (type === 'read-self') {
+      // a read with read receipts off: the reader's own devices only
+      return;
+    }
     const status = receiptStatus(type);
     const senderJid = isGroup ? node.attrs.participant : to;
     const sender = senderJid ? this.phoneOf(senderJid) : undefined;
     // nothing from a contact the sender blocked reaches it, receipts included
     if (!status || !sender || sender === reader || blocks(sender, reader)) {
+      return;
+    }
+    if (
+      status === 'read' &&
+      !isGroup &&
+      (privacySetting(reader, 'readreceipts') === 'none' ||
+        privacySetting(sender, 'readreceipts') === 'none')
+    ) {
+      // WhatsApp: with read receipts off an account neither sends nor gets 1:1 read receipts;
+      // group reads and played receipts still go (features/privacy.ts)
       return;
     }
     const ids = [
@@ -454,6 +471,53 @@ export class MessageRouter {
     }
     for (const device of devicesOf(sender)) {
       this.deliver(sender, device.id, receipt);
+    }
+  }
+
+  /**
+   * A device of `reader` read (`read`, `read-self`) or played messages it received: its other
+   * devices get `<receipt from=<reader device JID> recipient=<chat> id t type [<list>]>` (group:
+   * `from=<group> participant=<reader device PN JID> recipient=<author>`), the shape Baileys'
+   * `handleReceipt` (Socket/messages-recv.js) takes as "another device of ours read it" and
+   * turns into `messages.update {status: READ|PLAYED}` for the not-fromMe key (groups:
+   * `message-receipt.update`). Queued for offline devices. Round2-protocol §3.3 markRead.
+   */
+  private toReaderDevices(
+    reader: Phone,
+    readerDevice: Device,
+    node: BinaryNode,
+    isGroup: boolean,
+  ): void {
+    const to = node.attrs.to;
+    if (!to || !parseJid(to)) {
+      return;
+    }
+    const attrs: Record<string, string> = {
+      id: node.attrs.id,
+      t: node.attrs.t ?? nowSeconds(),
+      type: node.attrs.type,
+    };
+    if (isGroup) {
+      attrs.from = to;
+      attrs.participant = pnJid(reader.number, readerDevice.id);
+      if (node.attrs.participant) {
+        attrs.recipient = node.attrs.participant;
+      }
+    } else {
+      attrs.from =
+        parseJid(to)?.server === LID_SERVER
+          ? lidJid(reader.lid, readerDevice.id)
+          : pnJid(reader.number, readerDevice.id);
+      attrs.recipient = to;
+    }
+    const list = child(node, 'list');
+    const receipt: BinaryNode = list
+      ? { tag: 'receipt', attrs, content: [list] }
+      : { tag: 'receipt', attrs };
+    for (const device of devicesOf(reader)) {
+      if (device.id !== readerDevice.id) {
+        this.deliver(reader, device.id, receipt);
+      }
     }
   }
 

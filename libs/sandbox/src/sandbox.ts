@@ -11,12 +11,14 @@ import {
   type PhoneView,
 } from './chat-server';
 import { createControlApi } from './control-api';
-import { type BlockedContactView,BlocklistFeature } from './features/blocklist';
+import { type BlockedContactView, BlocklistFeature } from './features/blocklist';
 import { CallsFeature, type CallView } from './features/calls';
 import { GroupsFeature } from './features/groups';
 import { MessagesFeature, type PhoneMessagesView } from './features/messages';
 import { PairingFeature } from './features/pairing';
 import { PhoneEventsFeature } from './features/phone-events';
+import { PresenceFeature, type PresenceView } from './features/presence';
+import { PrivacyFeature } from './features/privacy';
 import { UnlinkFeature } from './features/unlink';
 import { type SandboxLogger, silentLogger } from './logger';
 import { SANDBOX_MEDIA_CERT, SANDBOX_MEDIA_KEY } from './media-cert';
@@ -217,6 +219,16 @@ export class Sandbox {
     action: 'block' | 'unblock',
   ): Promise<{ blocklist: BlockedContactView[] }> {
     return this.chat.feature(BlocklistFeature).blockFromPhone(number, { number: contact, action });
+  }
+
+  /** `GET /phones/:number/privacy`: every privacy category of the account with its value. */
+  privacy(number: string): { privacy: Record<string, string> } {
+    return this.chat.feature(PrivacyFeature).view(number);
+  }
+
+  /** `GET /phones/:number/presence`: whether the account is available, and its last seen. */
+  presence(number: string): PresenceView {
+    return this.chat.feature(PresenceFeature).view(number);
   }
 
   /**
