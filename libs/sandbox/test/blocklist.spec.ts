@@ -164,6 +164,24 @@ describe('blocklist stored per account', () => {
     expect((await control(sandbox, 'GET', '/phones/5521900000079/blocklist')).status).toBe(404);
   });
 
+  it("delivers a blocked member's group messages, as WhatsApp does, but not its chat states", async () => {
+    const group = sandbox.createGroup(bob, 'Still together', [alice]);
+    await sandbox.block(alice, bob, 'block');
+    const since = sandbox.events(alice).lastSeq;
+    const typing = await control(sandbox, 'POST', `/phones/${bob}/presence`, {
+      type: 'composing',
+      to: group.jid,
+    });
+    expect(typing.status).toBe(200);
+    const { messageId } = await sandbox.sendMessage(bob, { to: group.jid, text: 'to the group' });
+    await eventually(
+      () => sandbox.messages(alice, group.jid).messages,
+      (messages) => messages.some((m) => m.id === messageId),
+    );
+    expect(sandbox.events(alice, 'presence.update', since).events).toEqual([]);
+    await sandbox.block(alice, bob, 'unblock');
+  });
+
   it('keeps the blocklist in the exported state', async () => {
     await sandbox.block(alice, bob, 'block');
     const state = await sandbox.exportState();

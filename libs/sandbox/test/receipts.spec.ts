@@ -112,6 +112,30 @@ describe("receipts reach the reader's own devices", () => {
     );
   });
 
+  it("a group read reaches the reader's phone as message-receipt.update", async () => {
+    const group = sandbox.createGroup(bob, 'Readers', [alice]);
+    const { messageId } = await sandbox.sendMessage(bob, { to: group.jid, text: 'group read' });
+    const message = await eventually(
+      () => received.find((m) => m.key.id === messageId),
+      (m) => m !== undefined,
+    );
+    await companion.sock.readMessages([message!.key]);
+    await eventually(
+      () => bobReceipts(messageId),
+      (statuses) => statuses.includes('read'),
+    );
+    const receipt = await eventually(
+      () =>
+        sandbox
+          .events(alice, 'message-receipt.update')
+          .events.flatMap((e) => e.data as BaileysEventMap['message-receipt.update'])
+          .find((u) => u.key.id === messageId),
+      (found) => found !== undefined,
+    );
+    expect(receipt!.key).toMatchObject({ remoteJid: group.jid, fromMe: false });
+    expect(receipt!.receipt.userJid).toBe(`${alice}@s.whatsapp.net`);
+  });
+
   it("the phone's read reaches the account's companion", async () => {
     const key = await fromBob('read on the phone');
     await eventually(
