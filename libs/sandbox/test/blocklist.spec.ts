@@ -182,6 +182,21 @@ describe('blocklist stored per account', () => {
     await sandbox.block(alice, bob, 'unblock');
   });
 
+  it("does not answer the blocker's subscription to the blocked contact's presence", async () => {
+    const seen: BaileysEventMap['presence.update'][] = [];
+    companion.sock.ev.on('presence.update', (update) => seen.push(update));
+    await sandbox.block(alice, bob, 'block');
+    await companion.sock.presenceSubscribe(bobJid);
+    await sandbox.block(alice, bob, 'unblock');
+    await companion.sock.presenceSubscribe(bobJid);
+    // the second answer arrives; the first subscription, handled before it, got none
+    await eventually(
+      () => seen,
+      (updates) => updates.some((u) => u.id === bobJid),
+    );
+    expect(seen.filter((u) => u.id === bobJid)).toHaveLength(1);
+  });
+
   it('keeps the blocklist in the exported state', async () => {
     await sandbox.block(alice, bob, 'block');
     const state = await sandbox.exportState();
