@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 
 import type { BinaryNode } from 'baileys';
 
+import { blocks, privacySetting } from './account-settings';
 import type { ChatConnection } from './chat-connection';
 import { deviceOf, type PhoneDirectory } from './directory';
 import { SandboxError } from './errors';
@@ -68,8 +69,9 @@ export function devicesOf(phone: Phone): Device[] {
  * decrypting it: `<message>` stanzas are split per addressed device (`<participants><to>`),
  * group messages carry the sender-key ciphertext (`skmsg`) to every member device, devices that
  * are not connected get their stanzas queued until they log in again (then `offline` marks
- * them), and `<receipt>`s travel back to every device of the sender. It also keeps the groups
- * and answers `w:g2` queries.
+ * them), and `<receipt>`s travel back to every device of the sender. Direct messages and
+ * receipts from a contact the recipient blocked are not delivered to it (features/blocklist.ts;
+ * group messages are, as on WhatsApp). It also keeps the groups and answers `w:g2` queries.
  */
 export class MessageRouter {
   /** Stanzas waiting for devices that are not connected, by `<number>:<device>`. */
@@ -229,13 +231,16 @@ export class MessageRouter {
       }
       return { tag: 'message', attrs, content };
     };
+    // a contact the peer blocked reaches none of its devices (features/blocklist.ts); the
+    // sender's own devices still get their copies
+    const blocked = !!peer && peer !== sender && blocks(peer, sender);
     const participants = child(node, 'participants');
     if (participants) {
       for (const toNode of childNodes(participants)) {
         const device = toNode.attrs.jid ? deviceOf(this.host, toNode.attrs.jid) : undefined;
         const targetPhone = toNode.attrs.jid ? this.phoneOf(toNode.attrs.jid) : undefined;
         const encs = childNodes(toNode).filter((item) => item.tag === 'enc');
-        if (!device || !targetPhone || !encs.length) {
+        if (!device || !targetPhone || !encs.length || (blocked && targetPhone === peer)) {
           continue;
         }
         this.deliver(targetPhone, device.id, stanzaFor(targetPhone, encs));
@@ -244,7 +249,7 @@ export class MessageRouter {
       // a retry resend or a peer message: one <enc> for the device named in `to`
       const encs = childNodes(node).filter((item) => item.tag === 'enc');
       const device = deviceOf(this.host, to);
-      if (peer && device && encs.length) {
+      if (peer && device && encs.length && !blocked) {
         this.deliver(peer, device.id, stanzaFor(peer, encs));
       }
     }
@@ -385,10 +390,28 @@ export class MessageRouter {
       this.forwardRetry(login.phone, login.device, node, isGroup);
       return;
     }
+    if (type === 'read' || type === 'read-self' || type === 'played') {
+      this.toReaderDevices(reader, login.device, node, isGroup);
+    }
+    if (type === 'read-self') {
+      // a read with read receipts off: the reader's own devices only
+      return;
+    }
     const status = receiptStatus(type);
     const senderJid = isGroup ? node.attrs.participant : to;
     const sender = senderJid ? this.phoneOf(senderJid) : undefined;
-    if (!status || !sender || sender === reader) {
+    // nothing from a contact the sender blocked reaches it, receipts included
+    if (!status || !sender || sender === reader || blocks(sender, reader)) {
+      return;
+    }
+    if (
+      status === 'read' &&
+      !isGroup &&
+      (privacySetting(reader, 'readreceipts') === 'none' ||
+        privacySetting(sender, 'readreceipts') === 'none')
+    ) {
+      // WhatsApp: with read receipts off an account neither sends nor gets 1:1 read receipts;
+      // group reads and played receipts still go (features/privacy.ts)
       return;
     }
     const ids = [
@@ -448,6 +471,53 @@ export class MessageRouter {
     }
     for (const device of devicesOf(sender)) {
       this.deliver(sender, device.id, receipt);
+    }
+  }
+
+  /**
+   * A device of `reader` read (`read`, `read-self`) or played messages it received: its other
+   * devices get `<receipt from=<reader device JID> recipient=<chat> id t type [<list>]>` (group:
+   * `from=<group> participant=<reader device PN JID> recipient=<author>`), the shape Baileys'
+   * `handleReceipt` (Socket/messages-recv.js) takes as "another device of ours read it" and
+   * turns into `messages.update {status: READ|PLAYED}` for the not-fromMe key (groups:
+   * `message-receipt.update`). Queued for offline devices. Round2-protocol §3.3 markRead.
+   */
+  private toReaderDevices(
+    reader: Phone,
+    readerDevice: Device,
+    node: BinaryNode,
+    isGroup: boolean,
+  ): void {
+    const to = node.attrs.to;
+    if (!to || !parseJid(to)) {
+      return;
+    }
+    const attrs: Record<string, string> = {
+      id: node.attrs.id,
+      t: node.attrs.t ?? nowSeconds(),
+      type: node.attrs.type,
+    };
+    if (isGroup) {
+      attrs.from = to;
+      attrs.participant = pnJid(reader.number, readerDevice.id);
+      if (node.attrs.participant) {
+        attrs.recipient = node.attrs.participant;
+      }
+    } else {
+      attrs.from =
+        parseJid(to)?.server === LID_SERVER
+          ? lidJid(reader.lid, readerDevice.id)
+          : pnJid(reader.number, readerDevice.id);
+      attrs.recipient = to;
+    }
+    const list = child(node, 'list');
+    const receipt: BinaryNode = list
+      ? { tag: 'receipt', attrs, content: [list] }
+      : { tag: 'receipt', attrs };
+    for (const device of devicesOf(reader)) {
+      if (device.id !== readerDevice.id) {
+        this.deliver(reader, device.id, receipt);
+      }
     }
   }
 

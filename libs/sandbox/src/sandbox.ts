@@ -11,11 +11,14 @@ import {
   type PhoneView,
 } from './chat-server';
 import { createControlApi } from './control-api';
+import { type BlockedContactView, BlocklistFeature } from './features/blocklist';
 import { CallsFeature, type CallView } from './features/calls';
 import { GroupsFeature } from './features/groups';
 import { MessagesFeature, type PhoneMessagesView } from './features/messages';
 import { PairingFeature } from './features/pairing';
 import { PhoneEventsFeature } from './features/phone-events';
+import { PresenceFeature, type PresenceView } from './features/presence';
+import { PrivacyFeature } from './features/privacy';
 import { UnlinkFeature } from './features/unlink';
 import { type SandboxLogger, silentLogger } from './logger';
 import { SANDBOX_MEDIA_CERT, SANDBOX_MEDIA_KEY } from './media-cert';
@@ -199,6 +202,33 @@ export class Sandbox {
    */
   setPhoneOnline(number: string, online: boolean): { online: boolean } {
     return this.chat.setPhoneOnline(number, online);
+  }
+
+  /** `GET /phones/:number/blocklist`: the contacts the account blocked (LID and PN JIDs). */
+  blocklist(number: string): { blocklist: BlockedContactView[] } {
+    return this.chat.feature(BlocklistFeature).list(number);
+  }
+
+  /**
+   * `POST /phones/:number/block`: the phone's primary blocks or unblocks `contact` (a sandbox
+   * phone's number or JID) over the wire; resolves with the blocklist afterwards.
+   */
+  block(
+    number: string,
+    contact: string,
+    action: 'block' | 'unblock',
+  ): Promise<{ blocklist: BlockedContactView[] }> {
+    return this.chat.feature(BlocklistFeature).blockFromPhone(number, { number: contact, action });
+  }
+
+  /** `GET /phones/:number/privacy`: every privacy category of the account with its value. */
+  privacy(number: string): { privacy: Record<string, string> } {
+    return this.chat.feature(PrivacyFeature).view(number);
+  }
+
+  /** `GET /phones/:number/presence`: whether the account is available, and its last seen. */
+  presence(number: string): PresenceView {
+    return this.chat.feature(PresenceFeature).view(number);
   }
 
   /**
