@@ -91,7 +91,10 @@ export function bindTrafficEvents(
       return;
     }
     for (const { key, receipt } of receipts) {
-      if (!key.id || !key.remoteJid) {
+      // Only receipts for the account's own messages: a receipt another device of the account
+      // relays for a message it read (it carries `recipient`, so Baileys sets `fromMe: false`)
+      // is not a delivery status of anything Wharf sent.
+      if (!key.id || !key.remoteJid || key.fromMe === false) {
         continue;
       }
       const status: ReceiptEvent['status'] = receipt.playedTimestamp
