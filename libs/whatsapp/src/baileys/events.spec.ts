@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 
 import type { WASocket } from 'baileys';
 
-import type { BaileysModule } from './baileys-loader';
 import { bindTrafficEvents } from './events';
+import type { BaileysModule } from './loader';
 
 describe('bindTrafficEvents: message-receipt.update', () => {
   const bind = () => {
