@@ -1,11 +1,11 @@
-import type { AuthenticationState } from 'baileys';
+import type { AuthenticationState, BinaryNode } from 'baileys';
 
 import type { BaileysModule } from '../src/baileys-loader';
-import { type Sandbox, startSandbox } from '../src/index';
+import { type Sandbox, type SandboxState, startSandbox } from '../src/index';
 import { control, linkCompanionByQr, sandboxBaileys, TestClient } from './helpers';
 import { eventually } from './messaging-helpers';
 
-jest.setTimeout(20_000);
+jest.setTimeout(25_000);
 
 /** A companion of `number`, linked by QR and logged in, with the `creds.update`s it emitted. */
 async function companionOf(
@@ -104,6 +104,133 @@ describe('app-state key share', () => {
     await eventually(
       () => sandbox.chats(bob),
       (chats) => chats.some((c) => c.jid === `${alice}@s.whatsapp.net` && c.archived),
+    );
+  });
+});
+
+/** `<iq xmlns="w:sync:app:state">` with one `<collection>` (an upload when `patch` is given). */
+function syncIq(name: string, version: number, patch?: Uint8Array): BinaryNode {
+  const collection: BinaryNode = {
+    tag: 'collection',
+    attrs: { name, version: String(version), return_snapshot: 'false' },
+    ...(patch ? { content: [{ tag: 'patch', attrs: {}, content: patch }] } : {}),
+  };
+  return {
+    tag: 'iq',
+    attrs: { to: 's.whatsapp.net', type: 'set', xmlns: 'w:sync:app:state' },
+    content: [{ tag: 'sync', attrs: {}, content: [collection] }],
+  };
+}
+
+/** The `<collection>` of a sync answer and its patches. */
+function collectionOf(
+  b: BaileysModule,
+  answer: BinaryNode,
+): { attrs: Record<string, string>; patches: Buffer[] } {
+  const collection = b.getBinaryNodeChild(b.getBinaryNodeChild(answer, 'sync'), 'collection');
+  const patches = b.getBinaryNodeChildren(b.getBinaryNodeChild(collection, 'patches'), 'patch');
+  return {
+    attrs: collection?.attrs ?? {},
+    patches: patches.map((patch) => Buffer.from(patch.content as Uint8Array)),
+  };
+}
+
+describe('app-state store: conflicts, paging, restart', () => {
+  const alice = '5511900000146';
+  const bob = '5511900000147';
+  const bobJid = `${bob}@s.whatsapp.net`;
+  let b: BaileysModule;
+  const sandboxes: Sandbox[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    b = await sandboxBaileys();
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.stop()));
+    for (const sandbox of sandboxes) {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses an upload at a stale version, pages a fetch from 0, and keeps the patches over a restart', async () => {
+    const sandbox = await startSandbox({ port: 0, controlPort: 0 });
+    sandboxes.push(sandbox);
+    sandbox.createPhone(alice, 'Alice');
+    sandbox.createPhone(bob, 'Bob');
+    const first = await companionOf(b, sandbox, alice);
+    clients.push(first.client);
+    await eventually(
+      () => first.keyIds,
+      (ids) => ids.length > 0,
+    );
+    const sock = first.client.sock;
+    // 101 patches: one more than a page; the last one pins the chat
+    for (let i = 0; i <= 100; i++) {
+      await sock.chatModify({ pin: i % 2 === 0 }, bobJid);
+    }
+    await expect(
+      sock.query(syncIq('regular_low', 5, b.proto.SyncdPatch.encode({}).finish())),
+    ).rejects.toThrow('conflict');
+
+    const page1 = collectionOf(b, await sock.query(syncIq('regular_low', 0)));
+    expect(page1.attrs).toMatchObject({
+      name: 'regular_low',
+      version: '100',
+      has_more_patches: 'true',
+    });
+    expect(page1.patches).toHaveLength(100);
+    expect(page1.patches.map((p) => Number(b.proto.SyncdPatch.decode(p).version?.version))).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+    const page2 = collectionOf(b, await sock.query(syncIq('regular_low', 100)));
+    expect(page2.attrs).toEqual({ name: 'regular_low', version: '101' });
+    expect(page2.patches).toHaveLength(1);
+    const empty = collectionOf(b, await sock.query(syncIq('regular', 0)));
+    expect(empty).toEqual({ attrs: { name: 'regular', version: '0' }, patches: [] });
+    // the phone applied all 101 in order (it checks the patch MACs)
+    await eventually(
+      () => sandbox.chats(alice).find((c) => c.jid === bobJid),
+      (chat) => chat?.pinned !== null && chat !== undefined,
+    );
+
+    // a companion linked now fetches everything from version 0, over two pages, MACs checked
+    const late = await companionOf(b, sandbox, alice);
+    clients.push(late.client);
+    await eventually(
+      () => late.keyIds,
+      (ids) => ids.length > 0,
+    );
+    const lateUpdates: { id?: string | null; pinned?: number | null }[] = [];
+    late.client.sock.ev.on('chats.update', (updates) => lateUpdates.push(...updates));
+    await late.client.sock.resyncAppState(['regular_low'], false);
+    await eventually(
+      () => lateUpdates.filter((u) => u.id === bobJid),
+      (updates) => updates.length > 0 && typeof updates[updates.length - 1].pinned === 'number',
+    );
+
+    // restart from the saved state: the patches and the phone's key and app state survive
+    await first.client.stop();
+    await late.client.stop();
+    const state = JSON.parse(JSON.stringify(await sandbox.exportState())) as SandboxState;
+    expect(state.appState?.find((a) => a.number === alice)).toMatchObject({
+      keySharedWith: [1, 2],
+      keyShareEnabled: true,
+    });
+    await sandbox.close();
+    const restarted = await startSandbox({ port: 0, controlPort: 0, state });
+    sandboxes.push(restarted);
+    const again = TestClient.start(b, restarted, first.auth);
+    clients.push(again);
+    await again.opened();
+    const restored = collectionOf(b, await again.sock.query(syncIq('regular_low', 100)));
+    expect(restored.attrs).toEqual({ name: 'regular_low', version: '101' });
+    expect(restored.patches[0]).toEqual(page2.patches[0]);
+    await again.sock.chatModify({ archive: true, lastMessages: [] }, bobJid);
+    await eventually(
+      () => restarted.chats(alice).find((c) => c.jid === bobJid),
+      (chat) => chat?.archived === true,
     );
   });
 });
