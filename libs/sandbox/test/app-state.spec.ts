@@ -12,9 +12,10 @@ async function companionOf(
   b: BaileysModule,
   sandbox: Sandbox,
   number: string,
+  extra: Parameters<typeof TestClient.start>[3] = {},
 ): Promise<{ client: TestClient; auth: AuthenticationState; keyIds: string[] }> {
   const auth = await linkCompanionByQr(b, sandbox, number);
-  const client = TestClient.start(b, sandbox, auth);
+  const client = TestClient.start(b, sandbox, auth, extra);
   const keyIds: string[] = [];
   client.sock.ev.on('creds.update', ({ myAppStateKeyId }) => {
     if (myAppStateKeyId) {
@@ -196,7 +197,9 @@ describe('app-state store: conflicts, paging, restart', () => {
     );
 
     // a companion linked now fetches everything from version 0, over two pages, MACs checked
-    const late = await companionOf(b, sandbox, alice);
+    const late = await companionOf(b, sandbox, alice, {
+      appStateMacVerification: { patch: true, snapshot: true },
+    });
     clients.push(late.client);
     await eventually(
       () => late.keyIds,
