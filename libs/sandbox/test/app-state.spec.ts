@@ -71,12 +71,13 @@ describe('app-state key share', () => {
     expect(off).toEqual({ status: 200, body: { enabled: false } });
     const companion = await companionOf(b, sandbox, bob);
     clients.push(companion.client);
-    // a message from the phone arrives after the key would have: proof that none was sent
-    const { messageId } = await sandbox.sendMessage(alice, { to: bob, text: 'ping' });
+    // the phone's own message reaches the companion (as a copy of what it sent): a key share,
+    // sent at the companion's login, would have come first
     const upserts: string[] = [];
     companion.client.sock.ev.on('messages.upsert', ({ messages }) =>
       upserts.push(...messages.map((m) => m.key.id ?? '')),
     );
+    const { messageId } = await sandbox.sendMessage(bob, { to: alice, text: 'ping' });
     await eventually(
       () => upserts,
       (ids) => ids.includes(messageId),
