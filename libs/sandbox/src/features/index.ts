@@ -1,4 +1,5 @@
 import type { FeatureClass } from '../feature';
+import { AppStateFeature } from './app-state';
 import { BlocklistFeature } from './blocklist';
 import { CallsFeature } from './calls';
 import { ClientConfigFeature } from './client-config';
@@ -32,4 +33,5 @@ export const FEATURES: readonly FeatureClass[] = [
   BlocklistFeature,
   PhoneEventsFeature,
   PresenceFeature,
+  AppStateFeature,
 ];
