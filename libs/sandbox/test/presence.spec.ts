@@ -111,9 +111,11 @@ describe('presence and chat states', () => {
       available: true,
     });
     const before = Math.floor(Date.now() / 1000);
+    // Only updates after this point: the subscription's first answer may carry an older last seen.
+    const sinceAvailable = sandbox.events(bob).lastSeq;
     await companion.sock.sendPresenceUpdate('unavailable');
     const updates = await eventually(
-      () => presenceOn(bob, since),
+      () => presenceOn(bob, sinceAvailable),
       (list) => list.filter((u) => u.presences[jid(alice)]?.lastSeen).length > 0,
     );
     const last = updates.find((u) => u.presences[jid(alice)]?.lastSeen)!.presences[jid(alice)];
