@@ -46,6 +46,12 @@ export function renderContent(content: OutgoingContent): string {
       return content.contacts.map((contact) => contact.displayName).join(', ');
     case 'reaction':
       return content.emoji;
+    case 'forward':
+      return content.text;
+    case 'edit':
+      return content.text;
+    case 'pin':
+      return '';
     case 'buttons':
     case 'list':
       return content.text;
@@ -117,7 +123,7 @@ export function sentMessageOf(row: Message): InboundMessage {
     timestamp: row.timestamp,
     type: media?.type ?? (row.type as MessageType),
     content: row.content,
-    isForwarded: false,
+    isForwarded: content.kind === 'forward',
     context:
       row.quotedId || row.mentions.length
         ? {
@@ -147,7 +153,10 @@ export function sentMessageOf(row: Message): InboundMessage {
         ? { name: content.name, options: content.options, selectableCount: content.selectableCount }
         : null,
     pollUpdate: null,
-    edit: null,
+    edit:
+      content.kind === 'edit'
+        ? { originalId: content.target.messageId, newContent: content.text }
+        : null,
     revoke: null,
     interactive: null,
     raw: {},
@@ -175,9 +184,18 @@ export function sentExchangeData(instance: Instance, row: Message): Record<strin
   });
   const content = (row.request as unknown as SendRequest).content;
   const interactive = sentInteractive(content);
+  const message = data.message as Record<string, unknown>;
+  // D7 `edit.previousContent`: the text the edit replaced, known to the sender only.
+  const edit =
+    content.kind === 'edit'
+      ? { originalId: content.target.messageId, previousContent: content.previousContent }
+      : null;
   return withExchangeCopies(
-    interactive
-      ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
+    interactive || edit
+      ? {
+          ...data,
+          message: { ...message, ...(interactive ? { interactive } : {}), ...(edit ? { edit } : {}) },
+        }
       : data,
     content.kind === 'event' ? { event: eventOfOutgoing(content) } : {},
   );
