@@ -5,8 +5,8 @@ import { DomainError } from '@wharf/common/errors';
 import type {
   ChatPresence,
   NumberLookup,
-  ReadKey,
   OwnPresence,
+  ReadKey,
   SentMessage,
   SessionMe,
   WhatsAppSession,

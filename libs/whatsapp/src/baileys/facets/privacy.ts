@@ -38,7 +38,11 @@ export class BaileysPrivacy implements PrivacyFacet {
       await this.ctx.socket().updateBlockStatus(jid, action);
     } catch (error) {
       if (error instanceof Error && /^Unable to resolve (LID|PN JID)/.test(error.message))
-        throw new WhatsAppItemNotFoundError(404, 'no LID ↔ phone mapping for the contact', operation);
+        throw new WhatsAppItemNotFoundError(
+          404,
+          'no LID ↔ phone mapping for the contact',
+          operation,
+        );
       rethrowAsEngineError(operation)(error);
     }
   }
