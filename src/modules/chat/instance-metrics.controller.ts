@@ -45,14 +45,7 @@ export class InstanceMetricsController {
         individualMessages: 1123,
         messagesWithMedia: 323,
         mediaByType: { image: 150, audio: 90, video: 30, document: 40, sticker: 13 },
-        messagesByStatus: {
-          pending: 0,
-          sent: 20,
-          delivered: 300,
-          read: 1150,
-          played: 40,
-          failed: 13,
-        },
+        messagesByStatus: { pending: 0, sent: 20, delivered: 300, read: 1150, played: 40, failed: 13 },
         uniqueChats: 210,
         uniqueGroups: 12,
         uniqueContacts: 198,
@@ -73,14 +66,7 @@ export class InstanceMetricsController {
     @CurrentPrincipal() principal: Principal,
     @Param('instance') list: string,
   ): Promise<MessageMetricsResponseDto> {
-    const names = [
-      ...new Set(
-        list
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
-      ),
-    ];
+    const names = [...new Set(list.split(',').map((name) => name.trim()).filter(Boolean))];
     if (names.length === 0) throw new InstanceNameRequiredError();
     const instances: Instance[] = [];
     for (const name of names) instances.push(await this.auth.ownedInstance(principal, name));

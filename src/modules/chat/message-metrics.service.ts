@@ -83,10 +83,7 @@ export class MessageMetricsService {
     );
     const now = Date.now();
     const since = (days: number) =>
-      em.count(Message, {
-        instance: { $in: ids },
-        timestamp: { $gte: new Date(now - days * 86_400_000) },
-      });
+      em.count(Message, { instance: { $in: ids }, timestamp: { $gte: new Date(now - days * 86_400_000) } });
     const edge = (order: 'asc' | 'desc') =>
       em.findOne(
         Message,
