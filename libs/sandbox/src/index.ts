@@ -8,6 +8,7 @@ export type {
 } from './chat-server';
 export { CHAT_PATH, DEFAULT_CHAT_SERVER_CONFIG } from './chat-server';
 export { SandboxError } from './errors';
+export type { BlockedContactView } from './features/blocklist';
 export type { CallView } from './features/calls';
 export type { PhoneMessagesView } from './features/messages';
 export type { SandboxLogFn, SandboxLogger } from './logger';

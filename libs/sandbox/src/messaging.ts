@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 
 import type { BinaryNode } from 'baileys';
 
+import { blocks } from './account-settings';
 import type { ChatConnection } from './chat-connection';
 import { deviceOf, type PhoneDirectory } from './directory';
 import { SandboxError } from './errors';
@@ -68,8 +69,9 @@ export function devicesOf(phone: Phone): Device[] {
  * decrypting it: `<message>` stanzas are split per addressed device (`<participants><to>`),
  * group messages carry the sender-key ciphertext (`skmsg`) to every member device, devices that
  * are not connected get their stanzas queued until they log in again (then `offline` marks
- * them), and `<receipt>`s travel back to every device of the sender. It also keeps the groups
- * and answers `w:g2` queries.
+ * them), and `<receipt>`s travel back to every device of the sender. Direct messages and
+ * receipts from a contact the recipient blocked are not delivered to it (features/blocklist.ts;
+ * group messages are, as on WhatsApp). It also keeps the groups and answers `w:g2` queries.
  */
 export class MessageRouter {
   /** Stanzas waiting for devices that are not connected, by `<number>:<device>`. */
@@ -229,13 +231,16 @@ export class MessageRouter {
       }
       return { tag: 'message', attrs, content };
     };
+    // a contact the peer blocked reaches none of its devices (features/blocklist.ts); the
+    // sender's own devices still get their copies
+    const blocked = !!peer && peer !== sender && blocks(peer, sender);
     const participants = child(node, 'participants');
     if (participants) {
       for (const toNode of childNodes(participants)) {
         const device = toNode.attrs.jid ? deviceOf(this.host, toNode.attrs.jid) : undefined;
         const targetPhone = toNode.attrs.jid ? this.phoneOf(toNode.attrs.jid) : undefined;
         const encs = childNodes(toNode).filter((item) => item.tag === 'enc');
-        if (!device || !targetPhone || !encs.length) {
+        if (!device || !targetPhone || !encs.length || (blocked && targetPhone === peer)) {
           continue;
         }
         this.deliver(targetPhone, device.id, stanzaFor(targetPhone, encs));
@@ -244,7 +249,7 @@ export class MessageRouter {
       // a retry resend or a peer message: one <enc> for the device named in `to`
       const encs = childNodes(node).filter((item) => item.tag === 'enc');
       const device = deviceOf(this.host, to);
-      if (peer && device && encs.length) {
+      if (peer && device && encs.length && !blocked) {
         this.deliver(peer, device.id, stanzaFor(peer, encs));
       }
     }
@@ -388,7 +393,8 @@ export class MessageRouter {
     const status = receiptStatus(type);
     const senderJid = isGroup ? node.attrs.participant : to;
     const sender = senderJid ? this.phoneOf(senderJid) : undefined;
-    if (!status || !sender || sender === reader) {
+    // nothing from a contact the sender blocked reaches it, receipts included
+    if (!status || !sender || sender === reader || blocks(sender, reader)) {
       return;
     }
     const ids = [

@@ -6,7 +6,7 @@
  * stopped: the accounts with their devices (Noise keys, the Signal key bundles the server hands
  * out, the companions' signed device identities, LIDs), each phone's own Baileys credentials and
  * Signal key store (sessions, prekeys, sender keys, LID mappings…), what the phones received,
- * groups, stanzas queued for offline devices, the routing memory for receipts, and the media
+ * each account's blocklist and privacy settings, groups, stanzas queued for offline devices, the routing memory for receipts, and the media
  * host's files.
  *
  * Not saved, because nothing outlives a connection: open connections, QR refs and pairing-code
@@ -134,6 +134,13 @@ export interface PhoneState {
   receipts: ReceiptState[];
   /** The primary's Baileys state; its identity key pair is also the account's ADV key. */
   client: PhoneClientState;
+  /**
+   * Contacts the account blocked (`jid`: LID JID, or PN JID when no LID is known; `pn`: PN JID
+   * or null); absent when none (and in states saved before the blocklist was stored).
+   */
+  blocklist?: { jid: string; pn: string | null }[];
+  /** Privacy categories the account changed, by name; absent when none (defaults apply). */
+  privacy?: Record<string, string>;
 }
 
 /** A group; members by phone number. Times ISO-8601. */
@@ -382,6 +389,15 @@ export function encodePhone(phone: Phone, client: PhoneClientState): PhoneState 
     })),
     receipts: phone.receipts.map((receipt) => ({ ...receipt, at: receipt.at.toISOString() })),
     client,
+    ...(phone.blocklist?.size
+      ? {
+          blocklist: [...phone.blocklist.values()].map((entry) => ({
+            jid: entry.jid,
+            pn: entry.pn ?? null,
+          })),
+        }
+      : {}),
+    ...(phone.privacy?.size ? { privacy: Object.fromEntries(phone.privacy) } : {}),
   };
 }
 
@@ -425,6 +441,17 @@ export function decodePhone(state: PhoneState, identity: KeyPair, exportedAt: Da
     }),
     receipts: state.receipts.map((receipt) => ({ ...receipt, at: new Date(receipt.at) })),
     createdAt: new Date(state.createdAt),
+    ...(state.blocklist?.length
+      ? {
+          blocklist: new Map(
+            state.blocklist.map((entry) => [
+              entry.jid,
+              { jid: entry.jid, ...(entry.pn ? { pn: entry.pn } : {}) },
+            ]),
+          ),
+        }
+      : {}),
+    ...(state.privacy ? { privacy: new Map(Object.entries(state.privacy)) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type PhoneView,
 } from './chat-server';
 import { createControlApi } from './control-api';
+import { type BlockedContactView,BlocklistFeature } from './features/blocklist';
 import { CallsFeature, type CallView } from './features/calls';
 import { GroupsFeature } from './features/groups';
 import { MessagesFeature, type PhoneMessagesView } from './features/messages';
@@ -199,6 +200,23 @@ export class Sandbox {
    */
   setPhoneOnline(number: string, online: boolean): { online: boolean } {
     return this.chat.setPhoneOnline(number, online);
+  }
+
+  /** `GET /phones/:number/blocklist`: the contacts the account blocked (LID and PN JIDs). */
+  blocklist(number: string): { blocklist: BlockedContactView[] } {
+    return this.chat.feature(BlocklistFeature).list(number);
+  }
+
+  /**
+   * `POST /phones/:number/block`: the phone's primary blocks or unblocks `contact` (a sandbox
+   * phone's number or JID) over the wire; resolves with the blocklist afterwards.
+   */
+  block(
+    number: string,
+    contact: string,
+    action: 'block' | 'unblock',
+  ): Promise<{ blocklist: BlockedContactView[] }> {
+    return this.chat.feature(BlocklistFeature).blockFromPhone(number, { number: contact, action });
   }
 
   /**

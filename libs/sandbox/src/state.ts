@@ -89,6 +89,24 @@ export interface Phone {
   /** Receipts other accounts sent for messages this account sent, in arrival order. */
   receipts: ReceiptRecord[];
   createdAt: Date;
+  /**
+   * Contacts the account blocked, by the entry's `jid` (features/blocklist.ts); absent until
+   * the account first blocks someone.
+   */
+  blocklist?: Map<string, BlockedContact>;
+  /**
+   * Privacy categories the account changed (`last`, `online`, `readreceipts`, …) and their
+   * values (features/privacy.ts); a category not here has its default (account-settings.ts).
+   */
+  privacy?: Map<string, string>;
+}
+
+/** A contact an account blocked (`iq xmlns="blocklist"`, features/blocklist.ts). */
+export interface BlockedContact {
+  /** The contact's LID JID (`<lid>@lid`), or its PN JID when no LID is known for it. */
+  jid: string;
+  /** The contact's PN JID (`<number>@s.whatsapp.net`), when known. */
+  pn?: string;
 }
 
 /** Status a receipt reports (`<receipt>` without type, `type="read"`, `type="played"`). */

@@ -8,6 +8,7 @@ import { MessagesFeature } from './messages';
 import { PairingFeature } from './pairing';
 import { PhoneEventsFeature } from './phone-events';
 import { PreKeysFeature } from './prekeys';
+import { PresenceFeature } from './presence';
 import { PrivacyFeature } from './privacy';
 import { UnlinkFeature } from './unlink';
 import { UsyncFeature } from './usync';
@@ -30,4 +31,5 @@ export const FEATURES: readonly FeatureClass[] = [
   PrivacyFeature,
   BlocklistFeature,
   PhoneEventsFeature,
+  PresenceFeature,
 ];
