@@ -31,6 +31,7 @@ describe('chat message actions (docs/API.md §3.3)', () => {
   let ta: string;
   let instanceId: string;
   let ownJid: string;
+  let ownLid: string;
   const own = '5511955500000';
   const dan = { number: '5511955500001', jid: '5511955500001@s.whatsapp.net' };
   const eve = { number: '5511955500002', jid: '5511955500002@s.whatsapp.net' };
@@ -44,7 +45,7 @@ describe('chat message actions (docs/API.md §3.3)', () => {
     const { ADMIN_TOKEN, ENCRYPTION_KEY, REDIS_KEY_PREFIX } = owner.env;
     ta = (await createAccount(owner, 'Actions')).token;
     instanceId = (await createInstance(owner, ta, 'actions')).id;
-    sandbox.createPhone(own, 'Actions');
+    ownLid = sandbox.createPhone(own, 'Actions').lid;
     sandbox.createPhone(dan.number, 'Dan');
     sandbox.createPhone(eve.number, 'Eve');
     ownerApi = new Api(owner.url);
@@ -223,14 +224,14 @@ describe('chat message actions (docs/API.md §3.3)', () => {
       const edit = await waitUntil('Dan to receive the edit', () =>
         received(dan.number).find((m) => m.type === 'edit' && m.edit?.messageId === original),
       );
-      expect(edit.edit).toEqual({ messageId: original, text: 'Hello' });
+      expect(edit!.edit).toEqual({ messageId: original, text: 'Hello' });
       const update = await waitUntil('Dan’s phone to apply the edit', () =>
         sandbox
           .events(dan.number, 'messages.update', since)
           .events.find((e) => JSON.stringify(e.data).includes('editedMessage')),
       );
-      expect(JSON.stringify(update.data)).toContain(original);
-      const event = await exchange(edit.id, 'message_edit');
+      expect(JSON.stringify(update!.data)).toContain(original);
+      const event = await exchange(edit!.id, 'message_edit');
       expect(event.message).toMatchObject({
         type: 'message_edit',
         isEdit: true,
@@ -305,7 +306,7 @@ describe('chat message actions (docs/API.md §3.3)', () => {
       const pinned = await waitUntil('Dan to receive the pin', () =>
         received(dan.number).find((m) => m.type === 'pin' && m.pin?.messageId === target),
       );
-      expect(pinned.pin).toEqual({ messageId: target, action: 'pin', seconds: 2_592_000 });
+      expect(pinned!.pin).toEqual({ messageId: target, action: 'pin', seconds: 2_592_000 });
 
       const unpin = await ownerApi.post(path('pinMessage'), {
         token: ta,
@@ -401,6 +402,68 @@ describe('chat message actions (docs/API.md §3.3)', () => {
   });
 
   describe('presence', () => {
+    /**
+     * The chat states `number`'s phone saw from the instance (its PN or LID) after `since`, in
+     * order; Baileys reports `<paused/>` as `available`.
+     */
+    const statesSeen = (number: string, since: number): string[] =>
+      sandbox
+        .events(number, 'presence.update', since)
+        .events.map(
+          (e) => e.data as { id: string; presences: Record<string, { lastKnownPresence: string }> },
+        )
+        .filter((update) => update.id === ownJid || update.id === ownLid)
+        .flatMap((update) => Object.values(update.presences).map((p) => p.lastKnownPresence));
+
+    it('shows typing, then pauses by itself after `duration` (non-owner process)', async () => {
+      const since = sandbox.events(dan.number).lastSeq;
+      const res = await api.post(path('presence'), {
+        token: ta,
+        body: { number: dan.number, state: 'TYPING', duration: 1 },
+      });
+      expect([res.status, res.body]).toEqual([
+        200,
+        {
+          success: true,
+          message: 'Presence sent successfully; pause follows in 1 seconds',
+          chat_jid: dan.jid,
+          state: 'typing',
+          duration: 1,
+        },
+      ]);
+      await waitUntil(
+        'Dan to see typing then the automatic pause',
+        () => statesSeen(dan.number, since).join() === 'composing,available',
+      );
+    });
+
+    it('shows recording and stops on pause (owner process)', async () => {
+      const since = sandbox.events(dan.number).lastSeq;
+      const rec = await ownerApi.post(path('presence'), {
+        token: ta,
+        body: { number: dan.jid, state: 'recording' },
+      });
+      expect(rec.body).toEqual({
+        success: true,
+        message: 'Presence sent successfully',
+        chat_jid: dan.jid,
+        state: 'recording',
+      });
+      await waitUntil('Dan to see recording', () =>
+        statesSeen(dan.number, since).includes('recording'),
+      );
+      const pause = await api.post(path('presence'), {
+        token: ta,
+        body: { number: dan.number, state: 'pause', duration: 30 },
+      });
+      expect(pause.body).toMatchObject({ state: 'paused', message: 'Presence sent successfully' });
+      expect(pause.body.duration).toBeUndefined();
+      await waitUntil(
+        'Dan to see the pause',
+        () => statesSeen(dan.number, since).join() === 'recording,available',
+      );
+    });
+
     it('answers the spec literals for bad input', async () => {
       const cases: Array<[Record<string, unknown>, string, string]> = [
         [
@@ -423,6 +486,51 @@ describe('chat message actions (docs/API.md §3.3)', () => {
   });
 
   describe('block', () => {
+    it('blocks a contact (non-owner process): the blocklist lists it and its messages stop; unblock restores them', async () => {
+      const since = sandbox.events(own, 'blocklist.update').lastSeq;
+      const res = await api.post(path('block'), { token: ta, body: { number: eve.number } });
+      expect([res.status, res.body]).toEqual([
+        200,
+        {
+          success: true,
+          message: 'Contact blocked successfully',
+          contact_jid: eve.jid,
+          blocked_count: 1,
+          blocked: true,
+        },
+      ]);
+      expect(sandbox.blocklist(own).blocklist).toEqual([expect.objectContaining({ pn: eve.jid })]);
+      // The account's phone hears of the block made on the linked device.
+      await waitUntil(
+        'the phone to record the block',
+        () => sandbox.events(own, 'blocklist.update', since).events.length > 0,
+      );
+      const { messageId: dropped } = await sandbox.sendMessage(eve.number, {
+        to: ownJid,
+        text: 'you blocked me',
+      });
+
+      const unblock = await ownerApi.post(path('block'), {
+        token: ta,
+        body: { number: eve.jid, block: false },
+      });
+      expect(unblock.body).toEqual({
+        success: true,
+        message: 'Contact unblocked successfully',
+        contact_jid: eve.jid,
+        blocked_count: 0,
+        blocked: false,
+      });
+      expect(sandbox.blocklist(own).blocklist).toEqual([]);
+      const after = await incoming(eve.number, { text: 'back again' });
+      // Eve's messages arrive in order: the one sent while blocked would have come first.
+      const events = await allEvents(owner, instanceId);
+      expect(events.some((e) => e.event === 'message.exchange' && e.data.id === after)).toBe(true);
+      expect(events.some((e) => e.event === 'message.exchange' && e.data.id === dropped)).toBe(
+        false,
+      );
+    });
+
     it('answers the spec literals for bad input', async () => {
       const res = await api.post(path('block'), { token: ta, body: { block: true } });
       expect([res.status, res.body]).toEqual([
@@ -438,5 +546,24 @@ describe('chat message actions (docs/API.md §3.3)', () => {
         errorBody('Invalid phone number or JID', 'INVALID_NUMBER'),
       ]);
     });
+  });
+
+  it('answers 503 on either process once the session is gone', async () => {
+    const logout = await ownerApi.delete('/api/instance/logout/actions', { token: ta });
+    expect(logout.status).toBe(200);
+    for (const [route, body] of [
+      ['presence', { number: dan.number, state: 'typing' }],
+      ['markRead', { messageId: 'X1', number: dan.number }],
+      ['block', { number: dan.number }],
+    ] as const) {
+      for (const client of [api, ownerApi]) {
+        const res = await client.post(path(route), { token: ta, body });
+        expect([route, res.status, res.body]).toEqual([
+          route,
+          503,
+          errorBody('Instance is not connected to WhatsApp', 'INSTANCE_NOT_CONNECTED'),
+        ]);
+      }
+    }
   });
 });

@@ -360,7 +360,8 @@ export function toMessageView(
     view.type = 'pin';
     view.pin = {
       messageId: pin.key?.id ?? '',
-      action: pin.type === b.proto.PinInChat.Type.UNPIN_FOR_ALL ? 'unpin' : 'pin',
+      // PinInChat.Type: 1 PIN_FOR_ALL, 2 UNPIN_FOR_ALL
+      action: Number(pin.type) === 2 ? 'unpin' : 'pin',
       ...(seconds ? { seconds } : {}),
     };
     return view;
