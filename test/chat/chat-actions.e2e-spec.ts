@@ -236,7 +236,12 @@ describe('chat message actions (docs/API.md §3.3)', () => {
         type: 'message_edit',
         isEdit: true,
         content: 'Hello',
-        edit: { originalId: original, original_id: original, text: 'Hello' },
+        edit: {
+          originalId: original,
+          original_id: original,
+          text: 'Hello',
+          previousContent: 'Helo',
+        },
       });
 
       // The store keeps the new text: a second edit reports it as the old content.

@@ -169,10 +169,12 @@ export function sentMessageOf(row: Message): InboundMessage {
  */
 export function sentExchangeData(instance: Instance, row: Message): Record<string, unknown> {
   const stored = row.payload.media as StoredMediaBlock | undefined;
+  const content = (row.request as unknown as SendRequest).content;
   const data = toExchangeData(sentMessageOf(row), {
     direction: 'outgoing',
     source: row.source,
     ownJid: instance.numberJid,
+    previousContent: previousContentOf(row),
     ...(stored?.downloadUrl
       ? {
           mediaExtra: {
@@ -182,23 +184,22 @@ export function sentExchangeData(instance: Instance, row: Message): Record<strin
         }
       : {}),
   });
-  const content = (row.request as unknown as SendRequest).content;
   const interactive = sentInteractive(content);
-  const message = data.message as Record<string, unknown>;
-  // D7 `edit.previousContent`: the text the edit replaced, known to the sender only.
-  const edit =
-    content.kind === 'edit'
-      ? { originalId: content.target.messageId, previousContent: content.previousContent }
-      : null;
   return withExchangeCopies(
-    interactive || edit
-      ? {
-          ...data,
-          message: { ...message, ...(interactive ? { interactive } : {}), ...(edit ? { edit } : {}) },
-        }
+    interactive
+      ? { ...data, message: { ...(data.message as Record<string, unknown>), interactive } }
       : data,
     content.kind === 'event' ? { event: eventOfOutgoing(content) } : {},
   );
+}
+
+/**
+ * D7 `edit.previousContent` of a sent row: the text an edit sent through the API replaced (kept
+ * in its request), else null. `row.request` must be loaded.
+ */
+export function previousContentOf(row: Message): string | null {
+  const content = (row.request as unknown as SendRequest | null)?.content;
+  return content?.kind === 'edit' ? content.previousContent : null;
 }
 
 /** The `message.status` data of a send's own status change (`sent`, or `server_error` with `error`). */
