@@ -406,6 +406,50 @@ describe('chat message actions (docs/API.md §3.3)', () => {
     });
   });
 
+  describe('in a group', () => {
+    it('reads and pins a member’s group message with its author from the store', async () => {
+      const group = sandbox.createGroup(dan.number, 'Actions crew', [own, eve.number]);
+      const { messageId } = await sandbox.sendMessage(dan.number, {
+        to: group.jid,
+        text: 'group news',
+      });
+      await exchange(messageId);
+
+      const read = await api.post(path('markRead'), {
+        token: ta,
+        body: { messageId, number: group.jid, sender: dan.number },
+      });
+      expect([read.status, read.body]).toEqual([
+        200,
+        {
+          success: true,
+          message: 'Message marked as read successfully',
+          message_id: messageId,
+          chat_jid: group.jid,
+        },
+      ]);
+      await waitUntil('Dan to get the group read receipt', () =>
+        sandbox
+          .messages(dan.number, group.jid)
+          .receipts.some((r) => r.messageId === messageId && r.status === 'read'),
+      );
+
+      const pin = await api.post(path('pinMessage'), {
+        token: ta,
+        body: { messageId, duration: '24h' },
+      });
+      expect(pin.body).toMatchObject({ chat_jid: group.jid, pinned: true, duration: '24h' });
+      for (const member of [dan.number, eve.number]) {
+        const seen = await waitUntil(`${member} to see the pin`, () =>
+          sandbox
+            .messages(member, group.jid)
+            .messages.find((m) => m.type === 'pin' && m.pin?.messageId === messageId),
+        );
+        expect(seen!.pin).toEqual({ messageId, action: 'pin', seconds: 86_400 });
+      }
+    });
+  });
+
   describe('presence', () => {
     /**
      * The chat states `number`'s phone saw from the instance (its PN or LID) after `since`, in
