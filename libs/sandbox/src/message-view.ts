@@ -20,7 +20,8 @@ export type PhoneMessageType =
   | 'revoke'
   | 'other'
   | 'interactive'
-  | 'event';
+  | 'event'
+  | 'pin';
 
 /** A message as a phone received it, decrypted by its primary (times are ISO-8601). */
 export interface PhoneMessageView {
@@ -54,6 +55,15 @@ export interface PhoneMessageView {
   caption?: string;
   /** Id of the quoted message (a reply). */
   quotedId?: string;
+  /** True when the message is marked forwarded (`contextInfo.isForwarded`). */
+  isForwarded?: boolean;
+  /** How many times it was forwarded (`contextInfo.forwardingScore`), when marked. */
+  forwardingScore?: number;
+  /**
+   * For `pin`: the message pinned or unpinned (`pinInChatMessage`) and, when pinning, for how
+   * long in seconds (`messageContextInfo.messageAddOnDurationInSecs`).
+   */
+  pin?: { messageId: string; action: 'pin' | 'unpin'; seconds?: number };
   mentions?: string[];
   location?: { degreesLatitude: number; degreesLongitude: number; name?: string; address?: string };
   contacts?: { displayName: string; vcard: string }[];
@@ -223,6 +233,10 @@ export function toMessageView(
   if (context?.mentionedJid?.length) {
     view.mentions = [...context.mentionedJid];
   }
+  if (context?.isForwarded) {
+    view.isForwarded = true;
+    if (context.forwardingScore) view.forwardingScore = context.forwardingScore;
+  }
   const text = textOf(content);
   if (text !== undefined) {
     view.type = 'text';
@@ -337,6 +351,18 @@ export function toMessageView(
     view.edit = {
       messageId: protocol.key?.id ?? '',
       ...(edited !== undefined ? { text: edited } : {}),
+    };
+    return view;
+  }
+  if (content.pinInChatMessage) {
+    const pin = content.pinInChatMessage;
+    const seconds = content.messageContextInfo?.messageAddOnDurationInSecs;
+    view.type = 'pin';
+    view.pin = {
+      messageId: pin.key?.id ?? '',
+      // PinInChat.Type: 1 PIN_FOR_ALL, 2 UNPIN_FOR_ALL
+      action: Number(pin.type) === 2 ? 'unpin' : 'pin',
+      ...(seconds ? { seconds } : {}),
     };
     return view;
   }

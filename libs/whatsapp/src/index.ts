@@ -45,6 +45,7 @@ export {
   MESSAGES_NOT_SUPPORTED,
   notSupported,
   PRESENCE_NOT_SUPPORTED,
+  PRIVACY_NOT_SUPPORTED,
 } from './facets';
 export * from './jid';
 export type * from './messages';

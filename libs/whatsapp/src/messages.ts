@@ -30,6 +30,7 @@ export type MessageType =
   | 'message_revoke'
   | 'event'
   | 'event_response'
+  | 'pin'
   | 'unknown';
 
 /** Media of a message as WhatsApp describes it (bytes are downloaded separately). */
@@ -128,6 +129,9 @@ export type OutgoingContent =
   | { kind: 'poll'; name: string; options: string[]; selectableCount: number }
   | { kind: 'contact' | 'contacts'; contacts: OutgoingVcard[] }
   | { kind: 'reaction'; target: ReactionTarget; emoji: string }
+  | OutgoingForward
+  | OutgoingEdit
+  | OutgoingPin
   | {
       kind: 'buttons';
       text: string;
@@ -220,6 +224,43 @@ export interface OutgoingVcard {
   displayName: string;
   vcard: string;
 }
+
+/**
+ * A stored message forwarded as it is (docs/API.md §3.3 `forward`): `message` is the engine
+ * message as stored (`InboundMessage.raw` or a sent message's `raw`); media goes by reference
+ * (same CDN file, no upload). `type` and `text` are the stored row's D7 type and content.
+ */
+export interface OutgoingForward {
+  kind: 'forward';
+  message: Record<string, unknown>;
+  type: MessageType;
+  text: string;
+}
+
+/**
+ * A new text for an own text message (docs/API.md §3.3 `edit`, D7 `message_edit`); the target
+ * is in `target.chatJid`. `previousContent` is the stored text before the edit (D7 `edit`).
+ */
+export interface OutgoingEdit {
+  kind: 'edit';
+  target: ReactionTarget;
+  text: string;
+  previousContent: string;
+}
+
+/**
+ * Pins (`pin: true`, for `seconds`: 86 400, 604 800 or 2 592 000) or unpins a message in its
+ * chat (docs/API.md §3.3 `pinMessage`; a `pinInChatMessage`, docs/round2-protocol notes §3.3).
+ */
+export interface OutgoingPin {
+  kind: 'pin';
+  target: ReactionTarget;
+  pin: boolean;
+  seconds: PinSeconds;
+}
+
+/** How long WhatsApp keeps a message pinned, seconds: 24 h, 7 d or 30 d. */
+export type PinSeconds = 86_400 | 604_800 | 2_592_000;
 
 /** The message a reaction targets (`participant` = its author, needed in groups when not own). */
 export interface ReactionTarget {

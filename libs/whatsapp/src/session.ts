@@ -10,6 +10,8 @@ import {
   notSupported,
   PRESENCE_NOT_SUPPORTED,
   type PresenceFacet,
+  PRIVACY_NOT_SUPPORTED,
+  type PrivacyFacet,
 } from './facets';
 import { TypedEventEmitter } from './typed-event-emitter';
 import type { SessionMe, SessionState, WhatsAppSessionEvents } from './types';
@@ -87,4 +89,7 @@ export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionE
 
   /** Calls. */
   readonly calls: CallsFacet = CALLS_NOT_SUPPORTED;
+
+  /** The blocklist (docs/API.md §3.3 `block`). */
+  readonly privacy: PrivacyFacet = PRIVACY_NOT_SUPPORTED;
 }

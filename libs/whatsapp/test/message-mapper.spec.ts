@@ -219,6 +219,21 @@ describe('message mapper (D7 types)', () => {
     expect(edit?.edit).toEqual({ originalId: 'O', newContent: 'new' });
   });
 
+  it('maps a message pinned in its chat to type pin (docs/API.md §3.3 pinMessage)', () => {
+    const pin = toInboundMessage(
+      message(
+        { remoteJid: 'x@s.whatsapp.net', fromMe: true },
+        {
+          pinInChatMessage: { key: { id: 'O' }, type: 1, senderTimestampMs: 1 },
+          messageContextInfo: { messageAddOnDurationInSecs: 604_800 },
+        },
+      ),
+      ME,
+      {},
+    );
+    expect(pin).toMatchObject({ type: 'pin', content: '', edit: null, reaction: null });
+  });
+
   it('drops signalling-only messages', () => {
     expect(isSignallingOnly({ senderKeyDistributionMessage: { groupId: 'g' } })).toBe(true);
     expect(isSignallingOnly({ protocolMessage: { type: 3 } })).toBe(true);

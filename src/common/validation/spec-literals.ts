@@ -7,6 +7,11 @@ export const SPEC_LITERALS = {
   nameRequired: "The 'name' field is required",
   atLeastOneSetting: 'At least one setting must be provided',
   numberRequired: 'Number is required',
+  // docs/API.md §3.3 message-action routes (markRead, edit, pinMessage, forward, presence)
+  messageIdRequired: 'messageId is required',
+  contentRequired: 'content is required',
+  forwardFieldsRequired: 'messageId is required or to is required',
+  stateRequired: "State is required. Use 'typing', 'recording', or 'pause'",
 } as const;
 
 const literalSet = new Set<string>(Object.values(SPEC_LITERALS));

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { fixedError } from '@wharf/common/errors';
+import { DomainError, fixedError } from '@wharf/common/errors';
 
 /* Errors of the chat routes (docs/API.md §3.3, `GET /api/instance/metrics`): status, code and literal (D2). */
 
@@ -50,4 +50,78 @@ export class InstanceNameRequiredError extends fixedError(
   HttpStatus.BAD_REQUEST,
   'INSTANCE_NAME_REQUIRED',
   'Instance name is required',
+) {}
+
+/* Message-action routes of docs/API.md §3.3 (presence, forward, edit, pinMessage, markRead, block). */
+
+/** 404 of `forward` and `edit` (docs/API.md §3.3): the message is not in the instance's store. */
+export class ActionMessageNotFoundError extends fixedError(
+  HttpStatus.NOT_FOUND,
+  'MESSAGE_NOT_FOUND',
+  'Instance not found or message not found',
+) {}
+
+/**
+ * 500 of `forward` (docs/API.md §3.3 gives the status and text): the stored message is of a type
+ * WhatsApp does not forward (reactions, polls, buttons…). `<type>` is the stored D7 type.
+ */
+export class UnsupportedForwardTypeError extends DomainError {
+  static readonly status = HttpStatus.INTERNAL_SERVER_ERROR;
+  static readonly code = 'UNSUPPORTED_MESSAGE_TYPE';
+  static readonly literal = 'unsupported message type for forwarding: <type>';
+  constructor(type: string) {
+    super(
+      UnsupportedForwardTypeError.status,
+      UnsupportedForwardTypeError.code,
+      `unsupported message type for forwarding: ${type}`,
+    );
+  }
+}
+
+/**
+ * 400 of `edit` (docs/API.md §3.3, literal as the reference has it): the message is not a text
+ * this instance sent, or is older than WhatsApp's 15-minute edit window.
+ */
+export class MessageNotEditableError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'MESSAGE_NOT_EDITABLE',
+  'message contains too old to edit or can only edit',
+) {}
+
+/**
+ * 404 of `pinMessage` (docs/API.md §3.3 leaves the status open; 404 as the module's other
+ * "not found" errors, D2): `message with ID <id> not found`.
+ */
+export class PinMessageNotFoundError extends DomainError {
+  static readonly status = HttpStatus.NOT_FOUND;
+  static readonly code = 'MESSAGE_NOT_FOUND';
+  static readonly literal = 'message with ID <id> not found';
+  constructor(messageId: string) {
+    super(
+      PinMessageNotFoundError.status,
+      PinMessageNotFoundError.code,
+      `message with ID ${messageId} not found`,
+    );
+  }
+}
+
+/** 400 of `pinMessage`: a `duration` WhatsApp does not offer (24h, 7d, 30d; D2 detail). */
+export class InvalidPinDurationError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'VALIDATION_FAILED',
+  "Invalid request body: duration must be '24h', '7d' or '30d'",
+) {}
+
+/** 400 of `markRead` (docs/API.md §3.3): a group chat without the message's author. */
+export class SenderRequiredError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'SENDER_REQUIRED',
+  'sender is required for group messages',
+) {}
+
+/** 400 of `presence` (docs/API.md §3.3): `state` is not typing, recording, pause or paused. */
+export class InvalidPresenceStateError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'INVALID_STATE',
+  "Invalid state. Use 'typing', 'recording', or 'pause'",
 ) {}

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MediaModule } from '@wharf/modules/media/media.module';
+import { MessagingModule } from '@wharf/modules/messaging/messaging.module';
 import { SessionModule } from '@wharf/modules/session/session.module';
 
 import { ChatController } from './chat.controller';
+import { ChatActionController } from './chat-action.controller';
+import { ChatActionService } from './chat-action.service';
 import { ChatReadController } from './chat-read.controller';
 import { ChatReadService } from './chat-read.service';
 import { InstanceMetricsController } from './instance-metrics.controller';
@@ -10,8 +13,13 @@ import { MessageMetricsService } from './message-metrics.service';
 import { MessageStoreService } from './message-store.service';
 
 @Module({
-  imports: [SessionModule, MediaModule],
-  controllers: [ChatController, ChatReadController, InstanceMetricsController],
-  providers: [MessageStoreService, ChatReadService, MessageMetricsService],
+  imports: [SessionModule, MediaModule, MessagingModule],
+  controllers: [
+    ChatController,
+    ChatReadController,
+    InstanceMetricsController,
+    ChatActionController,
+  ],
+  providers: [MessageStoreService, ChatReadService, MessageMetricsService, ChatActionService],
 })
 export class ChatModule {}

@@ -42,6 +42,8 @@ export interface ExchangeContext {
   mediaExtra?: Record<string, unknown>;
   /** The decrypted vote of a `poll_update` (D7 `pollUpdate.selectedOptions`). */
   pollVote?: { selectedOptions: string[] };
+  /** D7 `edit.previousContent` of a `message_edit`, when known (edits sent through the API). */
+  previousContent?: string | null;
 }
 
 /**
@@ -105,7 +107,12 @@ export function toExchangeData(
       source: context.source,
       isForwarded: message.isForwarded,
       isEdit: message.type === 'message_edit',
-      edit: message.edit ? { originalId: message.edit.originalId, previousContent: null } : null,
+      edit: message.edit
+        ? {
+            originalId: message.edit.originalId,
+            previousContent: context.previousContent ?? null,
+          }
+        : null,
       context: message.context,
       media,
       location: message.location,

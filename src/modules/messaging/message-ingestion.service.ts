@@ -21,6 +21,7 @@ import {
   withStatusCopies,
 } from './message-event.mapper';
 import { MessageStatusLock } from './message-status.lock';
+import { previousContentOf } from './sent-message.mapper';
 
 /** Order of statuses: a receipt never moves a message backwards (read stays read). */
 const STATUS_RANK: Record<MessageStatus, number> = {
@@ -133,6 +134,9 @@ export class MessageIngestionService implements OnModuleInit {
     const pollVote = message.pollUpdate
       ? await this.decryptVote(em, owner, row, message)
       : undefined;
+    // The echo of an edit sent through the API: its request keeps the replaced text (D7).
+    if (echo && message.edit) await em.populate(row, ['request']);
+    const previousContent = echo && message.edit ? previousContentOf(row) : null;
     await this.events.publish(
       owner,
       'message.exchange',
@@ -143,6 +147,7 @@ export class MessageIngestionService implements OnModuleInit {
           ownJid: owner.ownJid,
           mediaExtra: mediaExtra as Record<string, unknown> | undefined,
           pollVote: pollVote ?? undefined,
+          previousContent,
         }),
         { revokedId: message.revoke?.messageId, event: message.event },
       ),

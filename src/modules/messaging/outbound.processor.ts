@@ -189,6 +189,7 @@ export class OutboundProcessor implements OnApplicationBootstrap, BeforeApplicat
     }
     this.logger.debug(`Send ${row.messageId}: accepted by the engine`);
     await this.recordSent(instance, row, sent, ownJid);
+    await this.applyEdit(instance, row);
     this.outcomes.recorded(row.id);
     await this.publishSent(instance, row);
   }
@@ -243,6 +244,22 @@ export class OutboundProcessor implements OnApplicationBootstrap, BeforeApplicat
         },
       );
     });
+  }
+
+  /**
+   * After an edit was sent (docs/API.md §3.3 `edit`): the edited message's stored text becomes
+   * the new one, so history, `getMessage` and the next edit's `oldContent` show what the chat shows.
+   */
+  private async applyEdit(instance: Instance, row: Message): Promise<void> {
+    const content = (row.request as unknown as SendRequest).content;
+    if (content.kind !== 'edit') return;
+    await this.em
+      .fork()
+      .nativeUpdate(
+        Message,
+        { instance: instance.id, messageId: content.target.messageId },
+        { content: content.text },
+      );
   }
 
   /**

@@ -4,10 +4,14 @@ import type { OutgoingContent, OutgoingHeaderMedia } from '@wharf/whatsapp';
 
 /**
  * The stored `type` of a send (docs/API.md §3.2 `data.messageType`): the content kind, the media
- * type of a media send (`audio` for voice notes too), and the inner type of a status.
+ * type of a media send (`audio` for voice notes too), the inner type of a status, the forwarded
+ * message's type for a forward and `message_edit` for an edit (`pin` for a pin).
  */
 export function messageTypeOf(content: OutgoingContent): string {
   if (content.kind === 'media') return content.mediaType;
+  // docs/API.md §3.3: a forward keeps the forwarded message's type; an edit is D7 `message_edit`.
+  if (content.kind === 'forward') return content.type;
+  if (content.kind === 'edit') return 'message_edit';
   if (content.kind === 'status')
     return content.content.kind === 'media' ? content.content.mediaType : 'text';
   return content.kind;

@@ -46,6 +46,12 @@ export function renderContent(content: OutgoingContent): string {
       return content.contacts.map((contact) => contact.displayName).join(', ');
     case 'reaction':
       return content.emoji;
+    case 'forward':
+      return content.text;
+    case 'edit':
+      return content.text;
+    case 'pin':
+      return '';
     case 'buttons':
     case 'list':
       return content.text;
@@ -117,7 +123,7 @@ export function sentMessageOf(row: Message): InboundMessage {
     timestamp: row.timestamp,
     type: media?.type ?? (row.type as MessageType),
     content: row.content,
-    isForwarded: false,
+    isForwarded: content.kind === 'forward',
     context:
       row.quotedId || row.mentions.length
         ? {
@@ -147,7 +153,10 @@ export function sentMessageOf(row: Message): InboundMessage {
         ? { name: content.name, options: content.options, selectableCount: content.selectableCount }
         : null,
     pollUpdate: null,
-    edit: null,
+    edit:
+      content.kind === 'edit'
+        ? { originalId: content.target.messageId, newContent: content.text }
+        : null,
     revoke: null,
     interactive: null,
     raw: {},
@@ -160,10 +169,12 @@ export function sentMessageOf(row: Message): InboundMessage {
  */
 export function sentExchangeData(instance: Instance, row: Message): Record<string, unknown> {
   const stored = row.payload.media as StoredMediaBlock | undefined;
+  const content = (row.request as unknown as SendRequest).content;
   const data = toExchangeData(sentMessageOf(row), {
     direction: 'outgoing',
     source: row.source,
     ownJid: instance.numberJid,
+    previousContent: previousContentOf(row),
     ...(stored?.downloadUrl
       ? {
           mediaExtra: {
@@ -173,7 +184,6 @@ export function sentExchangeData(instance: Instance, row: Message): Record<strin
         }
       : {}),
   });
-  const content = (row.request as unknown as SendRequest).content;
   const interactive = sentInteractive(content);
   return withExchangeCopies(
     interactive
@@ -181,6 +191,15 @@ export function sentExchangeData(instance: Instance, row: Message): Record<strin
       : data,
     content.kind === 'event' ? { event: eventOfOutgoing(content) } : {},
   );
+}
+
+/**
+ * D7 `edit.previousContent` of a sent row: the text an edit sent through the API replaced (kept
+ * in its request), else null. `row.request` must be loaded.
+ */
+export function previousContentOf(row: Message): string | null {
+  const content = (row.request as unknown as SendRequest | null)?.content;
+  return content?.kind === 'edit' ? content.previousContent : null;
 }
 
 /** The `message.status` data of a send's own status change (`sent`, or `server_error` with `error`). */

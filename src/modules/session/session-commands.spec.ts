@@ -87,6 +87,19 @@ describe('SessionCommandRegistry', () => {
       ['messages.downloadMedia', { raw: {}, maxBytes: -1 }, 'maxBytes'],
       ['calls.reject', { callId: 'a' }, 'callerJid'],
       ['presence.setOwn', { presence: 'away' }, 'presence'],
+      ['presence.setInChat', { chatJid: 'a@s.whatsapp.net', presence: 'typing' }, 'presence'],
+      [
+        'presence.setInChat',
+        { chatJid: 'a@s.whatsapp.net', presence: 'composing', pauseAfterMs: 60_001 },
+        'pauseAfterMs',
+      ],
+      ['presence.setInChat', { presence: 'paused' }, 'chatJid'],
+      ['messages.read', { key: { chatJid: 'a@s.whatsapp.net' } }, 'id'],
+      ['messages.read', { key: 'x' }, 'arguments'],
+      ['messages.read', { key: { chatJid: 'a@g.us', id: 'X', participant: 7 } }, 'participant'],
+      ['privacy.block', { jid: '' }, 'jid'],
+      ['privacy.unblock', {}, 'jid'],
+      ['privacy.blocklist', [], 'arguments'],
     ] as const) {
       const error = (await registry
         .runLocal(connected, name, args)

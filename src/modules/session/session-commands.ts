@@ -3,8 +3,10 @@ import { Readable } from 'node:stream';
 import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '@wharf/common/errors';
 import type {
+  ChatPresence,
   NumberLookup,
   OwnPresence,
+  ReadKey,
   SentMessage,
   SessionMe,
   WhatsAppSession,
@@ -63,6 +65,22 @@ export interface SessionCommands {
   'presence.setOwn': { args: { presence: OwnPresence }; result: void };
   /** Rejects an incoming call (autoRejectCalls). */
   'calls.reject': { args: { callId: string; callerJid: string }; result: void };
+  /**
+   * A chat state in `chatJid` (docs/API.md §3.3 `presence`); with `pauseAfterMs` (1–60 000) the
+   * owner sends `paused` that long after `composing`/`recording` (not awaited by the caller).
+   */
+  'presence.setInChat': {
+    args: { chatJid: string; presence: ChatPresence; pauseAfterMs?: number };
+    result: void;
+  };
+  /** A read receipt for one received message (docs/API.md §3.3 `markRead`). */
+  'messages.read': { args: { key: ReadKey }; result: void };
+  /** Blocks a contact (docs/API.md §3.3 `block`). */
+  'privacy.block': { args: { jid: string }; result: void };
+  /** Unblocks a contact (docs/API.md §3.3 `block`). */
+  'privacy.unblock': { args: { jid: string }; result: void };
+  /** The account's blocklist (bare JIDs). */
+  'privacy.blocklist': { args: Record<string, never>; result: string[] };
 }
 
 /** A registered command name. */
@@ -234,6 +252,83 @@ export const SESSION_COMMANDS: Definitions = {
       };
     },
     run: (session, { callId, callerJid }) => session.calls.reject(callId, callerJid),
+    needsConnection: true,
+    relayTimeoutMs: 10_000,
+  },
+  'presence.setInChat': {
+    parse(args) {
+      const fields = record('presence.setInChat', args);
+      const presence = fields.presence;
+      if (presence !== 'composing' && presence !== 'recording' && presence !== 'paused')
+        throw new InvalidSessionCommandArgsError(
+          'presence.setInChat',
+          'presence must be composing, recording or paused',
+        );
+      const pauseAfterMs = fields.pauseAfterMs;
+      if (
+        pauseAfterMs !== undefined &&
+        (typeof pauseAfterMs !== 'number' ||
+          !Number.isInteger(pauseAfterMs) ||
+          pauseAfterMs < 1 ||
+          pauseAfterMs > 60_000)
+      )
+        throw new InvalidSessionCommandArgsError(
+          'presence.setInChat',
+          'pauseAfterMs must be an integer from 1 to 60000',
+        );
+      return {
+        chatJid: text('presence.setInChat', fields, 'chatJid', 256),
+        presence,
+        ...(pauseAfterMs !== undefined ? { pauseAfterMs } : {}),
+      };
+    },
+    async run(session, { chatJid, presence, pauseAfterMs }) {
+      await session.presence.setInChat(chatJid, presence);
+      if (pauseAfterMs && presence !== 'paused') {
+        // Best effort, like WhatsApp's own expiry of the indicator (docs/API.md §3.3 `duration`).
+        setTimeout(() => {
+          session.presence.setInChat(chatJid, 'paused').catch(() => undefined);
+        }, pauseAfterMs).unref();
+      }
+    },
+    needsConnection: true,
+    relayTimeoutMs: 10_000,
+  },
+  'messages.read': {
+    parse(args) {
+      const key = record('messages.read', record('messages.read', args).key);
+      const participant = key.participant;
+      if (participant !== undefined && participant !== null && typeof participant !== 'string')
+        throw new InvalidSessionCommandArgsError('messages.read', 'participant must be a string');
+      return {
+        key: {
+          chatJid: text('messages.read', key, 'chatJid', 256),
+          id: text('messages.read', key, 'id', 256),
+          participant: participant || null,
+        },
+      };
+    },
+    run: (session, { key }) => session.messages.read([key]),
+    needsConnection: true,
+    relayTimeoutMs: 10_000,
+  },
+  'privacy.block': {
+    parse: (args) => ({ jid: text('privacy.block', record('privacy.block', args), 'jid', 256) }),
+    run: (session, { jid }) => session.privacy.block(jid),
+    needsConnection: true,
+    relayTimeoutMs: 15_000,
+  },
+  'privacy.unblock': {
+    parse: (args) => ({
+      jid: text('privacy.unblock', record('privacy.unblock', args), 'jid', 256),
+    }),
+    run: (session, { jid }) => session.privacy.unblock(jid),
+    needsConnection: true,
+    relayTimeoutMs: 15_000,
+  },
+  'privacy.blocklist': {
+    parse: (args) => (record('privacy.blocklist', args), {}),
+    run: (session) => session.privacy.blocklist(),
     needsConnection: true,
     relayTimeoutMs: 10_000,
   },

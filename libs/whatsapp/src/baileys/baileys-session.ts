@@ -25,6 +25,7 @@ import type { BaileysFacetContext } from './facets/context';
 import { BaileysGroups } from './facets/groups';
 import { BaileysMessages } from './facets/messages';
 import { BaileysPresence } from './facets/presence';
+import { BaileysPrivacy } from './facets/privacy';
 import { type BaileysModule, loadBaileys } from './loader';
 import { createMediaDispatcher } from './media-dispatcher';
 import { isSandboxRootTrusted, trustSandboxRoot } from './sandbox-trust';
@@ -120,6 +121,7 @@ export class BaileysSession extends WhatsAppSession {
   override readonly groups: BaileysGroups;
   override readonly presence: BaileysPresence;
   override readonly calls: BaileysCalls;
+  override readonly privacy: BaileysPrivacy;
 
   constructor(private readonly options: BaileysSessionOptions) {
     super();
@@ -144,6 +146,7 @@ export class BaileysSession extends WhatsAppSession {
     this.groups = new BaileysGroups(context);
     this.presence = new BaileysPresence(context);
     this.calls = new BaileysCalls(context);
+    this.privacy = new BaileysPrivacy(context);
   }
 
   get state(): SessionState {

@@ -257,6 +257,8 @@ export function renderContent(c: proto.IMessage): Rendered {
       };
     }
   }
+  // A message pinned or unpinned in its chat (docs/API.md §3.3 `pinMessage`); `content` stays "".
+  if (c.pinInChatMessage) return { type: 'pin', content: '', fields: {} };
   if (c.eventMessage) {
     const event = inboundEventOf(c.eventMessage);
     return {

@@ -9,7 +9,8 @@
  * - `LabelsFacet`: WhatsApp Business labels of chats and messages.
  * - `CommunitiesFacet`: communities and their linked groups.
  * - `NewslettersFacet`: channels (`w:mex`).
- * - `PrivacyFacet`: privacy settings and the blocklist.
+ *
+ * `PrivacyFacet` (the blocklist) lives in `privacy.ts` since its first route.
  */
 /* eslint-disable @typescript-eslint/no-empty-object-type */
 export interface ProfileFacet {}
@@ -17,5 +18,4 @@ export interface ChatsFacet {}
 export interface LabelsFacet {}
 export interface CommunitiesFacet {}
 export interface NewslettersFacet {}
-export interface PrivacyFacet {}
 /* eslint-enable @typescript-eslint/no-empty-object-type */

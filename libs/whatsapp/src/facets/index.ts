@@ -5,10 +5,10 @@ export type {
   CommunitiesFacet,
   LabelsFacet,
   NewslettersFacet,
-  PrivacyFacet,
   ProfileFacet,
 } from './future';
 export { GROUPS_NOT_SUPPORTED, type GroupsFacet } from './groups';
 export { MESSAGES_NOT_SUPPORTED, type MessagesFacet, type ReadKey } from './messages';
 export { notSupported } from './not-supported';
 export { type ChatPresence, PRESENCE_NOT_SUPPORTED, type PresenceFacet } from './presence';
+export { PRIVACY_NOT_SUPPORTED, type PrivacyFacet } from './privacy';

@@ -1,10 +1,16 @@
 import type { Readable } from 'node:stream';
 
-import type { AnyMessageContent, WAMessage, WASocket } from 'baileys';
+import type { AnyMessageContent, WAMessage, WAMessageKey, WASocket } from 'baileys';
 
 import { MediaUnavailableError, SessionNotConnectedError } from '../../errors';
 import type { MessagesFacet, ReadKey } from '../../facets';
-import type { OutgoingContent, OutgoingEvent, OutgoingMedia, SendOptions } from '../../messages';
+import type {
+  OutgoingContent,
+  OutgoingEvent,
+  OutgoingMedia,
+  ReactionTarget,
+  SendOptions,
+} from '../../messages';
 import type { SentMessage } from '../../types';
 import { statusCodeOf } from '../close-reason';
 import { EVENT_CREATION_NODE, eventMessageExtras, toEngineEvent } from '../event-message';
@@ -66,7 +72,12 @@ export class BaileysMessages implements MessagesFacet {
       return this.relayBuilt(b, sock, toJid, message, options, quoted);
     }
     if (content.kind === 'event') return this.sendEvent(b, sock, toJid, content, options, quoted);
-    const sent = await sock.sendMessage(toJid, toEngineContent(content, options.mentions), {
+    const engineContent =
+      content.kind === 'forward'
+        ? // By reference: Baileys copies the content (media keeps its CDN file) and marks it forwarded.
+          { forward: reviveMessage(b, content.message) }
+        : toEngineContent(content, options.mentions);
+    const sent = await sock.sendMessage(toJid, engineContent, {
       messageId: options.messageId,
       quoted,
       ...(content.kind === 'status'
@@ -267,21 +278,20 @@ function toEngineContent(
         },
       };
     case 'reaction':
-      return {
-        react: {
-          text: content.emoji,
-          key: {
-            remoteJid: content.target.chatJid,
-            id: content.target.messageId,
-            fromMe: content.target.fromMe,
-            ...(content.target.participant ? { participant: content.target.participant } : {}),
-          },
-        },
-      };
+      return { react: { text: content.emoji, key: keyOf(content.target) } };
+    case 'edit':
+      // protocolMessage MESSAGE_EDIT, stanza attr edit="1" (docs/API.md §3.3 `edit`).
+      return { text: content.text, edit: keyOf(content.target) };
+    case 'pin':
+      // pinInChatMessage, type 1 pin / 2 unpin, stanza attr edit="2" (docs/API.md §3.3 `pinMessage`).
+      return content.pin
+        ? { pin: keyOf(content.target), type: 1, time: content.seconds }
+        : { pin: keyOf(content.target), type: 2 };
     case 'buttons':
     case 'list':
     case 'interactive':
     case 'event':
+    case 'forward':
       throw new Error(`${content.kind} messages are relayed, not built by the engine`);
     case 'media':
       return mediaContent(content, mentions);
@@ -292,6 +302,16 @@ function toEngineContent(
         ? { text: content.content.text }
         : mediaContent(content.content, undefined);
   }
+}
+
+/** The engine key of a message a reaction, edit or pin targets. */
+function keyOf(target: ReactionTarget): WAMessageKey {
+  return {
+    remoteJid: target.chatJid,
+    id: target.messageId,
+    fromMe: target.fromMe,
+    ...(target.participant ? { participant: target.participant } : {}),
+  };
 }
 
 /** Baileys content of an image, video, document or audio send (bytes decoded from base64). */
