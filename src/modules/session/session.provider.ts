@@ -88,7 +88,19 @@ interface ManagedSession {
   closed: boolean;
   /** The proxy host, checked again (D12) before every scheduled reconnect. */
   proxyHost?: string;
+  /**
+   * Settles at the socket's first outcome after it was opened: connected, disconnected, logged
+   * out, banned, or closed by Wharf (readiness after a Redis outage waits for it).
+   */
+  firstOutcome: Promise<void>;
+  reachedOutcome: () => void;
 }
+
+/**
+ * The longest readiness waits, after a Redis outage, for the sessions it restored to reach their
+ * first outcome (connected or failed), ms; past it the process says ready anyway.
+ */
+const RECOVERY_CONNECT_BOUND_MS = 30_000;
 
 /**
  * The only owner of live WhatsApp sockets (docs/ARCHITECTURE.md, sessions): one per instance across
@@ -106,7 +118,10 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly commands = new SessionCommandRegistry();
   private readonly locks = new KeyedMutex();
   private reconcileTimer?: NodeJS.Timeout;
-  private reconciling = false;
+  /** The reconcile pass running now, if any. */
+  private reconcileRun?: Promise<void>;
+  /** Another pass was asked for while one ran: it runs right after. */
+  private reconcileAgain = false;
   private stopping = false;
 
   constructor(
@@ -144,11 +159,13 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       1_000,
       Math.floor(this.config.get('session.leaseTtlMs', { infer: true }) / 3),
     );
-    this.reconcileTimer = setInterval(() => void this.reconcile(), every);
+    this.reconcileTimer = setInterval(() => {
+      if (!this.reconcileRun) void this.reconcile();
+    }, every);
     void this.reconcile();
     // Leases lapse in a Redis outage (or vanish with its data): take them back as soon as Redis
     // returns, not at the next tick; readiness waits for it (issue 11).
-    this.redisAvailability.onRecovered('sessions', () => this.reconcile());
+    this.redisAvailability.onRecovered('sessions', () => this.recoverAfterRedis());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -512,6 +529,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       eventChain: Promise.resolve(),
       closed: false,
       proxyHost: proxy?.host,
+      ...outcomeLatch(),
     };
     this.sessions.set(instance.id, managed);
     session.on('connection', (event) =>
@@ -578,6 +596,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
 
   /** Stops the socket (credentials kept) and forgets it; optionally gives the lease up. */
   private async close(managed: ManagedSession, options: { release: boolean }): Promise<void> {
+    managed.reachedOutcome();
     if (!managed.closed) {
       managed.closed = true;
       clearInterval(managed.renewTimer);
@@ -612,9 +631,51 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
    * Starts every instance that should be connected and has no owner: on boot (restore) and
    * periodically (takeover after an owner died), at most SESSION_RESTORE_PER_SECOND (D10).
    */
-  private async reconcile(): Promise<void> {
-    if (this.reconciling || this.stopping) return;
-    this.reconciling = true;
+  /**
+   * Runs a reconcile pass ({@link reconcileOnce}); called while one runs, it runs another right
+   * after it (the state may have changed since that pass read it) and resolves when that ends.
+   */
+  private reconcile(): Promise<void> {
+    if (this.reconcileRun) {
+      this.reconcileAgain = true;
+      return this.reconcileRun;
+    }
+    const run = (async () => {
+      try {
+        do {
+          this.reconcileAgain = false;
+          await this.reconcileOnce();
+        } while (this.reconcileAgain && !this.stopping);
+      } finally {
+        this.reconcileRun = undefined;
+      }
+    })();
+    this.reconcileRun = run;
+    return run;
+  }
+
+  /**
+   * The recovery after a Redis outage (issue 11): a reconcile pass that starts now (leases lapsed
+   * or vanished meanwhile), then the first outcome of every session this process runs, at most
+   * {@link RECOVERY_CONNECT_BOUND_MS}: readiness says `recovering: sessions` until the restored
+   * sockets are connected (or failed), so a send right after "ready" is not refused as
+   * not connected.
+   */
+  private async recoverAfterRedis(): Promise<void> {
+    await this.reconcile();
+    const outcomes = [...this.sessions.values()].map((managed) => managed.firstOutcome);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(outcomes),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, RECOVERY_CONNECT_BOUND_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    if (this.stopping) return;
     try {
       const em = this.em.fork();
       const candidates = await em.find(
@@ -648,8 +709,6 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       }
     } catch (error) {
       this.logger.warn(`Session reconcile failed: ${(error as Error).message}`);
-    } finally {
-      this.reconciling = false;
     }
   }
 
@@ -670,6 +729,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private async handleConnection(managed: ManagedSession, event: ConnectionEvent): Promise<void> {
     const previous = managed.state;
     managed.state = event.state;
+    if (event.state !== 'connecting') managed.reachedOutcome();
     await this.transition(managed.instanceId, managed.name, previous, event);
     switch (event.state) {
       case 'connected':
@@ -802,4 +862,13 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       session.on('connection', listener);
     });
   }
+}
+
+/** A promise and the function that settles it (idempotent), for {@link ManagedSession}. */
+function outcomeLatch(): Pick<ManagedSession, 'firstOutcome' | 'reachedOutcome'> {
+  let reachedOutcome!: () => void;
+  const firstOutcome = new Promise<void>((resolve) => {
+    reachedOutcome = resolve;
+  });
+  return { firstOutcome, reachedOutcome };
 }
