@@ -7,6 +7,9 @@ export const SPEC_LITERALS = {
   nameRequired: "The 'name' field is required",
   atLeastOneSetting: 'At least one setting must be provided',
   numberRequired: 'Number is required',
+  tagNameRequired: 'Tag name is required',
+  tagIdRequired: 'tagId is required',
+  messageIdRequired: 'MessageID is required',
 } as const;
 
 const literalSet = new Set<string>(Object.values(SPEC_LITERALS));
