@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { BinaryNode, KeyPair, proto } from 'baileys';
 import { WebSocketServer } from 'ws';
 
+import { AppStateStore } from './app-state-store';
 import type { BaileysModule } from './baileys-loader';
 import { ChatConnection, type ChatConnectionHandler } from './chat-connection';
 import type { PhoneDirectory } from './directory';
@@ -113,6 +114,8 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
   readonly router: MessageRouter;
   /** The media host's store (uploads and downloads of encrypted media). */
   readonly media: MediaStore;
+  /** The accounts' app-state patches and key-share memory (features/app-state.ts). */
+  readonly appState: AppStateStore;
   private readonly features = new Map<FeatureClass, SandboxFeature>();
   private readonly table = new FeatureTable();
   private wsUrl?: string;
@@ -142,6 +145,7 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
     this.certChain = buildCertChain(b, this.serverStatic.public);
     this.router = new MessageRouter(this, logger);
     this.media = new MediaStore(state?.media);
+    this.appState = new AppStateStore(b);
     for (const Feature of features) {
       const feature = new Feature(this);
       feature.register(this.table);
@@ -183,6 +187,7 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
       ),
       ...encodeRouter(this.router.snapshot()),
       media: this.media.exportState(),
+      appState: this.appState.exportState(),
     };
   }
 
@@ -204,6 +209,7 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
       this.clients.set(phone.number, client);
     }
     this.router.load(decodeRouter(state, (number) => this.phones.get(number)));
+    this.appState.load(state.appState ?? []);
     this.logger.info(
       { phones: this.phones.size, exportedAt: state.exportedAt },
       'sandbox state restored',
@@ -485,6 +491,7 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
       attrs: {},
       content: [{ tag: 'offline', attrs: { count: String(queued) } }],
     });
+    this.table.loggedIn(conn);
   }
 
   /**

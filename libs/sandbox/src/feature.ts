@@ -1,5 +1,6 @@
 import type { BinaryNode } from 'baileys';
 
+import type { AppStateStore } from './app-state-store';
 import type { BaileysModule } from './baileys-loader';
 import type { ChatConnection } from './chat-connection';
 import type { ChatServerConfig } from './chat-server';
@@ -74,6 +75,8 @@ export interface FeatureRegistry {
   route(route: ControlRoute): void;
   /** A client without an account finished the handshake (registration payload). */
   onRegistration(handle: (conn: ChatConnection) => void): void;
+  /** A device logged in (its `<success>` and offline queue were sent; `conn.login` is set). */
+  onLogin(handle: (conn: ChatConnection) => void): void;
   /** A connection closed, for any reason. */
   onDisconnect(handle: (conn: ChatConnection) => void): void;
   /** The server closes: clear timers. */
@@ -89,6 +92,8 @@ export interface FeatureHost extends PhoneDirectory {
   readonly router: MessageRouter;
   /** The media host's store. */
   readonly media: MediaStore;
+  /** The accounts' app-state patches and key-share memory (app-state-store.ts). */
+  readonly appState: AppStateStore;
   /** @throws SandboxError 404 when no phone has this number. */
   requirePhone(number: string): Phone;
   /** The phone's primary (a Baileys client). @throws SandboxError 404 unknown phone. */
@@ -132,6 +137,7 @@ export class FeatureTable implements FeatureRegistry {
   /** The control routes the features serve, in registration order. */
   readonly routes: ControlRoute[] = [];
   private readonly registrationHandlers: ((conn: ChatConnection) => void)[] = [];
+  private readonly loginHandlers: ((conn: ChatConnection) => void)[] = [];
   private readonly disconnectHandlers: ((conn: ChatConnection) => void)[] = [];
   private readonly shutdownHandlers: (() => void)[] = [];
 
@@ -166,6 +172,10 @@ export class FeatureTable implements FeatureRegistry {
     this.registrationHandlers.push(handle);
   }
 
+  onLogin(handle: (conn: ChatConnection) => void): void {
+    this.loginHandlers.push(handle);
+  }
+
   onDisconnect(handle: (conn: ChatConnection) => void): void {
     this.disconnectHandlers.push(handle);
   }
@@ -197,6 +207,11 @@ export class FeatureTable implements FeatureRegistry {
   /** Runs the registration handlers. */
   registered(conn: ChatConnection): void {
     this.registrationHandlers.forEach((handle) => handle(conn));
+  }
+
+  /** Runs the login handlers. */
+  loggedIn(conn: ChatConnection): void {
+    this.loginHandlers.forEach((handle) => handle(conn));
   }
 
   /** Runs the disconnect handlers. */

@@ -1,3 +1,10 @@
+export type {
+  PhoneChatView,
+  PhoneContactView,
+  PhoneLabelView,
+  PhoneMessageFlagsView,
+  PhoneMessageRefView,
+} from './app-state-view';
 export type { BaileysModule } from './baileys-loader';
 export { loadBaileys } from './baileys-loader';
 export type {

@@ -165,7 +165,8 @@ describe('sandbox state: export, restart, restore', () => {
     const res = await control<SandboxState>(sandbox, 'GET', '/state');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      version: 1,
+      version: 2,
+      appState: [],
       phones: [
         expect.objectContaining({
           number: '5511900000093',
@@ -178,7 +179,11 @@ describe('sandbox state: export, restart, restore', () => {
     const restored = await start(res.body);
     expect(restored.listPhones().map((p) => p.number)).toEqual(['5511900000093']);
     await expect(
-      startSandbox({ port: 0, controlPort: 0, state: { ...res.body, version: 2 as 1 } }),
-    ).rejects.toThrow('sandbox state version 2 is not supported (expected 1)');
+      startSandbox({ port: 0, controlPort: 0, state: { ...res.body, version: 3 as 2 } }),
+    ).rejects.toThrow('sandbox state version 3 is not supported (expected 1 or 2)');
+    // a version 1 state (before app state) is still read
+    const { appState: _dropped, ...v1 } = res.body;
+    const upgraded = await start({ ...v1, version: 1 });
+    expect(upgraded.listPhones().map((p) => p.number)).toEqual(['5511900000093']);
   });
 });

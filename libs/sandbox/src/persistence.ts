@@ -6,8 +6,8 @@
  * stopped: the accounts with their devices (Noise keys, the Signal key bundles the server hands
  * out, the companions' signed device identities, LIDs), each phone's own Baileys credentials and
  * Signal key store (sessions, prekeys, sender keys, LID mappings…), what the phones received,
- * groups, stanzas queued for offline devices, the routing memory for receipts, and the media
- * host's files.
+ * groups, stanzas queued for offline devices, the routing memory for receipts, the media
+ * host's files, and the accounts' app-state patches (app-state-store.ts).
  *
  * Not saved, because nothing outlives a connection: open connections, QR refs and pairing-code
  * requests in flight, ringing calls (restored as `timeout`) and a network drop in progress.
@@ -22,6 +22,7 @@ import type {
   WAMessage,
 } from 'baileys';
 
+import type { AppStateAccountState } from './app-state-store';
 import type { BaileysModule } from './baileys-loader';
 import type {
   CallRecord,
@@ -33,8 +34,14 @@ import type {
   ReceiptRecord,
 } from './state';
 
-/** Format version of {@link SandboxState}; a state of another version is refused. */
-export const SANDBOX_STATE_VERSION = 1;
+/**
+ * Format version of {@link SandboxState} written today. Version 2 added `appState`; a version 1
+ * state is still read (as one without app state). Any other version is refused.
+ */
+export const SANDBOX_STATE_VERSION = 2;
+
+/** The versions {@link assertSandboxState} accepts. */
+const READABLE_STATE_VERSIONS: readonly number[] = [1, SANDBOX_STATE_VERSION];
 
 /** Bytes as base64 (standard alphabet, padded). */
 export type Base64 = string;
@@ -171,7 +178,8 @@ export interface RelayedState {
 
 /** Everything the sandbox keeps (see the file comment). */
 export interface SandboxState {
-  version: typeof SANDBOX_STATE_VERSION;
+  /** {@link SANDBOX_STATE_VERSION} when written; 1 for a state saved before app state. */
+  version: 1 | typeof SANDBOX_STATE_VERSION;
   /** ISO-8601. */
   exportedAt: string;
   /**
@@ -188,6 +196,12 @@ export interface SandboxState {
   relayed: RelayedState[];
   /** The media host: its upload token and the encrypted files by direct path (no query). */
   media: { auth: string; files: { path: string; data: Base64 }[] };
+  /**
+   * App-state sync per account (version 2; absent in version 1): each collection's `SyncdPatch`
+   * blobs (base64) in version order (the first is version 1, each with its version written in),
+   * the companions that got the phone's app-state key and whether it shares it.
+   */
+  appState?: AppStateAccountState[];
 }
 
 /** A phone's primary as PhoneClient rebuilds it from {@link PhoneClientState}. */
@@ -568,10 +582,13 @@ export function assertSandboxState(value: unknown): asserts value is SandboxStat
   if (typeof state !== 'object' || state === null) {
     throw new Error('sandbox state must be a JSON object');
   }
-  if (state.version !== SANDBOX_STATE_VERSION) {
+  if (!READABLE_STATE_VERSIONS.includes(state.version as number)) {
     throw new Error(
-      `sandbox state version ${String(state.version)} is not supported (expected ${SANDBOX_STATE_VERSION})`,
+      `sandbox state version ${String(state.version)} is not supported (expected ${READABLE_STATE_VERSIONS.join(' or ')})`,
     );
+  }
+  if (state.appState !== undefined && !Array.isArray(state.appState)) {
+    throw new Error('sandbox state has an appState that is not an array');
   }
   for (const key of ['phones', 'groups', 'offlineQueues', 'relayed'] as const) {
     if (!Array.isArray(state[key])) {

@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { Agent } from 'node:https';
 
 import type {
@@ -118,6 +119,10 @@ export class PhoneClient {
       this.auth = { creds: restored.creds, keys: memoryKeyStore(this.keyData) };
       this.messages.push(...restored.messages);
       this.online = restored.online;
+      if (!this.auth.creds.myAppStateKeyId) {
+        // a phone saved before app state (state version 1) gets its key now
+        this.createAppStateKey(rawId);
+      }
       return;
     }
     const creds: AuthenticationCreds = b.initAuthCreds();
@@ -153,10 +158,70 @@ export class PhoneClient {
       },
     ];
     this.auth = { creds, keys };
+    this.createAppStateKey(rawId);
     this.preKeysForServer = Object.entries(preKeys).map(([id, pair]) => ({
       keyId: Number(id),
       publicKey: Buffer.from(pair.public),
     }));
+  }
+
+  /**
+   * The account's app-state sync key, as WhatsApp's phone owns one (round2-protocol.md §2.2):
+   * `keyId` 6 bytes shaped `00 00 00 00 xx xx`, `keyData` 32 random bytes (Baileys derives the
+   * patch keys from it), a fingerprint and a timestamp (ms). Stored in the primary's key store
+   * (`app-state-sync-key`, id = base64 keyId) and named by `creds.myAppStateKeyId`, so the
+   * primary reads and writes patches itself.
+   */
+  private createAppStateKey(rawId: number): void {
+    const keyId = Buffer.concat([
+      Buffer.alloc(4),
+      Buffer.from([randomInt(1, 256), randomInt(0, 256)]),
+    ]);
+    const id = keyId.toString('base64');
+    const keyData = this.b.proto.Message.AppStateSyncKeyData.fromObject({
+      keyData: randomBytes(32),
+      fingerprint: { rawId, currentIndex: 0, deviceIndexes: [0] },
+      timestamp: Date.now(),
+    });
+    void this.auth.keys.set({ 'app-state-sync-key': { [id]: keyData } });
+    this.auth.creds.myAppStateKeyId = id;
+  }
+
+  /**
+   * The primary sends the account's app-state key to one of its companions, as WhatsApp's
+   * phone does after a link: a peer `protocolMessage { type: APP_STATE_SYNC_KEY_SHARE }`
+   * encrypted to that device only (DSM-wrapped; round2-protocol.md §2.2 step 2). The companion's
+   * Baileys stores it and emits `creds.update { myAppStateKeyId }`.
+   * @param deviceJid the companion's device JID (`<number>:<id>@s.whatsapp.net`).
+   * @throws Error when the primary is not connected or the message cannot be encrypted (e.g.
+   *   the companion's keys are not on the server yet).
+   */
+  async shareAppStateKey(deviceJid: string): Promise<void> {
+    const sock = this.socket();
+    const { b } = this;
+    const id = this.auth.creds.myAppStateKeyId;
+    const stored = id ? this.keyData.get(`app-state-sync-key/${id}`) : undefined;
+    if (!id || !stored) {
+      throw new Error(`the phone ${this.number} has no app-state key`);
+    }
+    const message: proto.IMessage = {
+      protocolMessage: {
+        type: b.proto.Message.ProtocolMessage.Type.APP_STATE_SYNC_KEY_SHARE,
+        appStateSyncKeyShare: {
+          keys: [
+            {
+              keyId: { keyId: Buffer.from(id, 'base64') },
+              keyData: stored,
+            },
+          ],
+        },
+      },
+    };
+    await sock.relayMessage(pnJid(this.number), message, {
+      messageId: b.generateMessageIDV2(pnJid(this.number)),
+      participant: { jid: deviceJid, count: 0 },
+      additionalAttributes: { category: 'peer', push_priority: 'high_force' },
+    });
   }
 
   /** The primary's identity key pair (also the account's ADV signing key). */
@@ -335,6 +400,20 @@ export class PhoneClient {
     return undefined;
   }
 
+  /**
+   * The newest stored message (received or sent) of chat `jid` that has a timestamp, for
+   * Baileys' `lastMessages` of an app-state change (archive, markRead, delete); a copy.
+   */
+  lastMessageIn(jid: string): WAMessage | undefined {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const { message } = this.messages[i];
+      if (message.key.remoteJid === jid && message.key.id && message.messageTimestamp) {
+        return { ...message, key: { ...message.key } };
+      }
+    }
+    return undefined;
+  }
+
   /** Messages the primary received from the server (decrypted), in arrival order. */
   receivedMessages(): PhoneMessageView[] {
     return this.messages
@@ -356,6 +435,8 @@ export class PhoneClient {
       markOnlineOnConnect: false,
       fireInitQueries: false,
       emitOwnEvents: false,
+      // patch and snapshot MACs are checked, so a mis-ordered or mis-numbered patch fails
+      appStateMacVerification: { patch: true, snapshot: true },
       connectTimeoutMs: 5_000,
       // media uploads go to the sandbox's HTTPS media host
       fetchAgent: new Agent({ ca: SANDBOX_MEDIA_CERT }),

@@ -2,6 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
+import type {
+  PhoneChatView,
+  PhoneContactView,
+  PhoneLabelView,
+  PhoneMessageFlagsView,
+} from './app-state-view';
 import { loadBaileys } from './baileys-loader';
 import {
   CHAT_PATH,
@@ -11,6 +17,7 @@ import {
   type PhoneView,
 } from './chat-server';
 import { createControlApi } from './control-api';
+import { AppStateFeature } from './features/app-state';
 import { CallsFeature, type CallView } from './features/calls';
 import { GroupsFeature } from './features/groups';
 import { MessagesFeature, type PhoneMessagesView } from './features/messages';
@@ -186,6 +193,89 @@ export class Sandbox {
   /** `POST /phones/:number/play`: the phone sends played receipts (voice notes, videos). */
   play(number: string, chat: string, messageIds: string[]): Promise<{ messageIds: string[] }> {
     return this.chat.feature(MessagesFeature).receiptsFromPhone(number, chat, messageIds, 'played');
+  }
+
+  /**
+   * `POST /phones/:number/appstate/key-share`: whether the phone shares its app-state key with
+   * companions that log in from now on (default true).
+   */
+  setAppStateKeyShare(number: string, enabled: boolean): { enabled: boolean } {
+    return this.chat.feature(AppStateFeature).setKeyShare(number, enabled);
+  }
+
+  /**
+   * `POST /phones/:number/appstate/share-key`: the phone sends its app-state key now, to the
+   * companion `deviceId` or to every linked companion.
+   */
+  shareAppStateKey(number: string, deviceId?: number): Promise<{ sharedWith: number[] }> {
+    return this.chat.feature(AppStateFeature).shareKey(number, deviceId);
+  }
+
+  /**
+   * `POST /phones/:number/appstate`: the phone changes a chat (number or JID) through app state;
+   * `mod` is `{ archive: bool }`, `{ pin: bool }`, `{ mute: ms epoch | -1 | null }`,
+   * `{ markRead: bool }` or `{ delete: true }`.
+   */
+  modifyChat(
+    number: string,
+    chat: string,
+    mod: Record<string, unknown>,
+  ): Promise<{ chat: string }> {
+    return this.chat.feature(AppStateFeature).modifyChat(number, chat, mod);
+  }
+
+  /** `POST /phones/:number/labels`: the phone creates, edits or deletes a label. */
+  editLabel(
+    number: string,
+    label: { id: string; name: string; color: number; deleted?: boolean },
+  ): Promise<PhoneLabelView> {
+    return this.chat.feature(AppStateFeature).editLabel(number, label);
+  }
+
+  /** `POST /phones/:number/labels/:id/chats`: the phone puts a label on a chat or takes it off. */
+  labelChat(
+    number: string,
+    labelId: string,
+    chat: string,
+    labeled: boolean,
+  ): Promise<{ chat: string; labelId: string; labeled: boolean }> {
+    return this.chat.feature(AppStateFeature).labelChat(number, labelId, chat, labeled);
+  }
+
+  /** `POST /phones/:number/contacts`: the phone saves a contact in its address book. */
+  editContact(
+    number: string,
+    contact: { number: string; fullName: string; firstName?: string },
+  ): Promise<PhoneContactView> {
+    return this.chat.feature(AppStateFeature).editContact(number, contact);
+  }
+
+  /** `POST /phones/:number/star`: the phone stars or unstars a message. */
+  starMessage(
+    number: string,
+    star: { chat: string; messageId: string; fromMe: boolean; star: boolean },
+  ): Promise<{ chat: string; messageId: string; starred: boolean }> {
+    return this.chat.feature(AppStateFeature).star(number, star);
+  }
+
+  /** `GET /phones/:number/chats`: the chats' app-state flags as the phone knows them. */
+  chats(number: string): PhoneChatView[] {
+    return this.chat.feature(AppStateFeature).chats(number);
+  }
+
+  /** `GET /phones/:number/labels`: the labels the phone knows. */
+  labels(number: string): PhoneLabelView[] {
+    return this.chat.feature(AppStateFeature).labels(number);
+  }
+
+  /** `GET /phones/:number/contacts`: the phone's address book (from app state). */
+  contacts(number: string): PhoneContactView[] {
+    return this.chat.feature(AppStateFeature).contacts(number);
+  }
+
+  /** `GET /phones/:number/starred`: messages the phone starred or deleted for itself. */
+  starred(number: string): PhoneMessageFlagsView {
+    return this.chat.feature(AppStateFeature).messageFlags(number);
   }
 
   /** `POST /groups`: a group owned by the phone `owner` with other phones as participants. */

@@ -1,4 +1,5 @@
 import type { FeatureClass } from '../feature';
+import { AppStateFeature } from './app-state';
 import { BlocklistFeature } from './blocklist';
 import { CallsFeature } from './calls';
 import { ClientConfigFeature } from './client-config';
@@ -30,4 +31,5 @@ export const FEATURES: readonly FeatureClass[] = [
   PrivacyFeature,
   BlocklistFeature,
   PhoneEventsFeature,
+  AppStateFeature,
 ];
