@@ -72,8 +72,8 @@ describe('SessionCommandRegistry', () => {
   const connected = new FakeSession('connected', Buffer.from('media bytes'));
 
   it('refuses an unknown command by name', async () => {
-    await expect(registry.runLocal(connected, 'chats.archive', {})).rejects.toThrow(
-      new UnknownSessionCommandError('chats.archive'),
+    await expect(registry.runLocal(connected, 'chats.nothing', {})).rejects.toThrow(
+      new UnknownSessionCommandError('chats.nothing'),
     );
     expect(() => registry.get('toString')).toThrow(UnknownSessionCommandError);
   });
@@ -87,6 +87,30 @@ describe('SessionCommandRegistry', () => {
       ['messages.downloadMedia', { raw: {}, maxBytes: -1 }, 'maxBytes'],
       ['calls.reject', { callId: 'a' }, 'callerJid'],
       ['presence.setOwn', { presence: 'away' }, 'presence'],
+      ['chats.archive', { chatJid: 'a@s.whatsapp.net', archive: 'yes' }, 'archive'],
+      [
+        'chats.archive',
+        { chatJid: 'a@s.whatsapp.net', archive: true, lastMessage: { id: 'X', fromMe: true } },
+        'lastMessage.timestamp',
+      ],
+      ['chats.pin', { chatJid: '', pin: true }, 'chatJid'],
+      ['chats.mute', { chatJid: 'a@s.whatsapp.net', untilMs: -5 }, 'untilMs'],
+      ['chats.markRead', { chatJid: 'a@s.whatsapp.net' }, 'read'],
+      [
+        'chats.deleteForMe',
+        {
+          message: { chatJid: 'a@s.whatsapp.net', id: 'X', fromMe: true },
+          timestamp: 'soon',
+          deleteMedia: false,
+        },
+        'timestamp',
+      ],
+      ['chats.revoke', { message: { chatJid: 'a@s.whatsapp.net', id: 'X' } }, 'fromMe'],
+      ['chats.star', { chatJid: 'a@s.whatsapp.net', messages: [], star: true }, 'messages'],
+      ['chats.resync', { scope: 'some' }, 'scope'],
+      ['labels.edit', { id: 'x1', name: 'A', color: 1, deleted: false }, 'id'],
+      ['labels.edit', { id: '1', name: 'A', color: 30, deleted: false }, 'color'],
+      ['labels.addToChat', { chatJid: 'a@s.whatsapp.net', labelId: '' }, 'labelId'],
     ] as const) {
       const error = (await registry
         .runLocal(connected, name, args)
