@@ -186,7 +186,7 @@ describe('SessionCommandRelay with the registry (real Redis)', () => {
 
   it("carries the owner's errors back as their D2 envelope", async () => {
     const unknown = await caller
-      .send('owner', 'chats.archive', 'i1', {}, 5_000)
+      .send('owner', 'chats.nothing', 'i1', {}, 5_000)
       .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(DomainError);
     expect(unknown).toMatchObject({ status: 400, code: 'UNKNOWN_SESSION_COMMAND' });
