@@ -321,7 +321,7 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
         expect.objectContaining({ labelId: '2', action: 'deleted' }),
       ]),
     );
-    expect(events.filter((e) => e.labelId === '1' && e.action === 'created')).toHaveLength(1);
+    expect(events!.filter((e) => e.labelId === '1' && e.action === 'created')).toHaveLength(1);
   });
 
   it('the phone labels and archives, adds a contact: the list routes and label.update reflect it', async () => {
@@ -526,7 +526,7 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
       20_000,
       500,
     );
-    expect(after.body.archived).toBe(true);
+    expect(after!.body.archived).toBe(true);
     await waitUntil(
       'the keyless phone to see the chat archived',
       () => sandbox.chats(KEYLESS).find((c) => c.jid === danJid)?.archived,
