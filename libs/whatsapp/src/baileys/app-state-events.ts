@@ -12,6 +12,16 @@ function muteUntilOf(value: unknown): MuteUntil | undefined {
   return ms <= 0 ? 'forever' : new Date(ms);
 }
 
+/**
+ * When a chat was pinned: app-state `pinAction`s carry the action's time in ms
+ * (B:Utils/chat-utils.js encodeSyncdPatch, `timestamp: Date.now()`), history-sync chats in
+ * seconds; a value below 10^12 is read as seconds.
+ */
+export function pinTime(value: number): Date {
+  const n = Number(value);
+  return new Date(n < 1e12 ? n * 1000 : n);
+}
+
 /** The port's contact change of a Baileys contact (only the fields it carries). */
 export function toContactChange(contact: Partial<Contact>): ContactChange | null {
   if (!contact.id) return null;
@@ -39,8 +49,7 @@ export function toChatFlagsChange(update: {
   if (!update.id) return null;
   const change: ChatFlagsChange = { chatJid: update.id };
   if (typeof update.archived === 'boolean') change.archived = update.archived;
-  if (update.pinned !== undefined)
-    change.pinnedAt = update.pinned ? new Date(Number(update.pinned) * 1000) : null;
+  if (update.pinned !== undefined) change.pinnedAt = update.pinned ? pinTime(update.pinned) : null;
   const mutedUntil = muteUntilOf(update.muteEndTime);
   if (mutedUntil !== undefined) change.mutedUntil = mutedUntil;
   if (typeof update.unreadCount === 'number') change.unread = update.unreadCount !== 0;
