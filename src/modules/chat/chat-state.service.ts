@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import { MediaStoreService } from '@wharf/modules/media/media-store.service';
 import { Message } from '@wharf/modules/messaging/entities/message.entity';
 import { SessionProvider } from '@wharf/modules/session/session.provider';
 import type { LastMessageWire } from '@wharf/modules/session/session-commands';
@@ -122,6 +123,7 @@ export class ChatStateService {
     private readonly em: EntityManager,
     private readonly sessions: SessionProvider,
     private readonly store: ChatStateStore,
+    private readonly media: MediaStoreService,
   ) {}
 
   /**
@@ -210,8 +212,9 @@ export class ChatStateService {
   }
 
   /**
-   * Deletes a chat on the account's devices (docs/API.md §3.3 deleteChat). `deleteMedia` is
-   * echoed; Wharf's stored messages and media stay (its history is not the phone's chat list).
+   * Deletes a chat on the account's devices (docs/API.md §3.3 deleteChat); with `deleteMedia`
+   * also the media files Wharf stored on disk for the chat (S3 copies stay). Wharf's stored
+   * messages stay (its history is not the phone's chat list).
    * @throws InvalidJidError (400), the engine errors of `chats.deleteChat`
    */
   async deleteChat(instance: Instance, body: DeleteChatDto): Promise<ChatDeletedResponseDto> {
@@ -222,6 +225,7 @@ export class ChatStateService {
       lastMessage: await this.lastMessage(instance, chatJid),
     });
     await this.store.deleteChat(instance.id, chatJid);
+    if (deleteMedia) await this.media.deleteOfChat(instance.id, chatJid);
     return {
       success: true,
       message: deleteMedia
