@@ -32,7 +32,7 @@ async function control(sandbox: Sandbox, path: string, body: unknown): Promise<a
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const parsed = (await res.json());
+  const parsed = await res.json();
   if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(parsed)}`);
   return parsed;
 }
@@ -195,7 +195,22 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
     );
   });
 
-  it('deleteChat: the phone sees the chat deleted', async () => {
+  it('deleteChat: the phone sees the chat deleted; deleteMedia deletes the stored media', async () => {
+    const ownJid = `${OWN}@s.whatsapp.net`;
+    const { messageId } = await sandbox.sendMessage(EVE.number, {
+      to: ownJid,
+      document: {
+        data: Buffer.from('%PDF-1.4\nfrom eve').toString('base64'),
+        mimetype: 'application/pdf',
+        fileName: 'eve.pdf',
+      },
+    });
+    await waitUntil(
+      'Wharf to store Eve’s document',
+      async () =>
+        (await api.get(`/api/chat/base64/state?messageId=${messageId}`, { token: ta })).status ===
+        200,
+    );
     const res = await api.delete('/api/chat/deleteChat/state', {
       token: ta,
       body: { number: EVE.number, deleteMedia: true },
@@ -210,6 +225,8 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
       },
     ]);
     await waitUntil('the phone to see the chat deleted', () => chatOnPhone(eveJid)?.deleted);
+    const media = await api.get(`/api/chat/base64/state?messageId=${messageId}`, { token: ta });
+    expect(media.status).toBe(404);
     const missing = await api.delete('/api/chat/deleteChat/state', { token: ta, body: {} });
     expect([missing.status, missing.body.error.message]).toEqual([400, 'Number is required']);
   });
@@ -462,6 +479,14 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
       'Message deleted for everyone',
       'revoke',
     ]);
+    await waitUntil('the message_revoke event of the revoke', async () =>
+      (await allEvents(owner, instanceId)).some(
+        (e) =>
+          e.event === 'message.exchange' &&
+          (e.data as any).message?.type === 'message_revoke' &&
+          JSON.stringify(e.data).includes(id),
+      ),
+    );
     await waitUntil('Dan to see the revoke', () =>
       sandbox
         .messages(DAN.number)
