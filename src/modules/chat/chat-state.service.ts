@@ -85,9 +85,10 @@ export function toTagDto(label: ChatLabel): TagDto {
   };
 }
 
-/** A phone number with its middle digits hidden (`5511*****9999`). */
+/** The number of a phone-number JID with its middle digits hidden (`5511*****9999`); else undefined. */
 export function redactPhone(jid: string | null): string | undefined {
-  const digits = jid?.split('@')[0]?.split(':')[0];
+  if (!jid?.endsWith('@s.whatsapp.net')) return undefined;
+  const digits = jid.split('@')[0]?.split(':')[0];
   if (!digits || !/^\d+$/.test(digits)) return undefined;
   if (digits.length <= 8) return `${digits.slice(0, 2)}${'*'.repeat(digits.length - 2)}`;
   return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8)}${digits.slice(-4)}`;
