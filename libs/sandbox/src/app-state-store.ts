@@ -2,7 +2,7 @@ import type { BaileysModule } from './baileys-loader';
 
 /**
  * The five app-state collections WhatsApp keeps per account (Baileys' `ALL_WA_PATCH_NAMES`;
- * /work/shared/notes/round2-protocol.md §2.1 lists which change goes to which).
+ * libs/sandbox/README.md, "App state").
  */
 export const APP_STATE_COLLECTIONS = [
   'critical_block',
@@ -51,8 +51,8 @@ interface AccountAppState {
 }
 
 /**
- * The server's side of app-state sync (round2-protocol.md §2.2): per account (phone number,
- * shared by all its devices) and collection, the opaque `SyncdPatch` blobs the devices uploaded,
+ * The server's side of app-state sync (libs/sandbox/README.md, "App state"): per account
+ * (phone number, shared by all its devices) and collection, the opaque `SyncdPatch` blobs the devices uploaded,
  * numbered 1, 2, … — a collection's version is its number of patches. The server never
  * decrypts a patch; it only writes `version: { version: n }` into each one before storing it,
  * because Baileys numbers a served patch without a version `collection version + 1` (all of

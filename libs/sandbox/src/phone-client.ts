@@ -166,8 +166,8 @@ export class PhoneClient {
   }
 
   /**
-   * The account's app-state sync key, as WhatsApp's phone owns one (round2-protocol.md §2.2):
-   * `keyId` 6 bytes shaped `00 00 00 00 xx xx`, `keyData` 32 random bytes (Baileys derives the
+   * The account's app-state sync key, as WhatsApp's phone owns one (libs/sandbox/README.md,
+   * "App state"): `keyId` 6 bytes shaped `00 00 00 00 xx xx`, `keyData` 32 random bytes (Baileys derives the
    * patch keys from it), a fingerprint and a timestamp (ms). Stored in the primary's key store
    * (`app-state-sync-key`, id = base64 keyId) and named by `creds.myAppStateKeyId`, so the
    * primary reads and writes patches itself.
@@ -190,8 +190,8 @@ export class PhoneClient {
   /**
    * The primary sends the account's app-state key to one of its companions, as WhatsApp's
    * phone does after a link: a peer `protocolMessage { type: APP_STATE_SYNC_KEY_SHARE }`
-   * encrypted to that device only (DSM-wrapped; round2-protocol.md §2.2 step 2). The companion's
-   * Baileys stores it and emits `creds.update { myAppStateKeyId }`.
+   * encrypted to that device only (DSM-wrapped; libs/sandbox/README.md, "App state"). The
+   * companion's Baileys stores it and emits `creds.update { myAppStateKeyId }`.
    * @param deviceJid the companion's device JID (`<number>:<id>@s.whatsapp.net`).
    * @throws Error when the primary is not connected or the message cannot be encrypted (e.g.
    *   the companion's keys are not on the server yet).

@@ -122,12 +122,25 @@ describe("app-state sync between an account's devices", () => {
       () => sandbox.starred(alice).starred,
       (list) => list.some((m) => m.messageId === 'STARRED1' && m.chat === carolJid && !m.fromMe),
     );
+    await first.client.sock.chatModify(
+      {
+        deleteForMe: {
+          key: { remoteJid: carolJid, id: 'GONE1', fromMe: true },
+          timestamp: Date.now(),
+          deleteMedia: false,
+        },
+      },
+      carolJid,
+    );
     await first.client.sock.chatModify({ markRead: true, lastMessages: [] }, carolJid);
     await first.client.sock.chatModify({ delete: true, lastMessages: [] }, carolJid);
     chat = await eventually(
       () => sandbox.chats(alice).find((c) => c.jid === carolJid),
       (c) => !!c && c.deleted && c.unread === false,
     );
+    expect(sandbox.starred(alice).deletedForMe).toEqual([
+      { chat: carolJid, messageId: 'GONE1', fromMe: true },
+    ]);
     const res = await control<{ jid: string }[]>(sandbox, 'GET', `/phones/${alice}/chats`);
     expect(res.status).toBe(200);
     expect(res.body.find((c) => c.jid === carolJid)).toEqual(chat);
@@ -163,6 +176,11 @@ describe("app-state sync between an account's devices", () => {
       status: 200,
       body: [{ id: '7', name: 'VIP', color: 3, deleted: false }],
     });
+    await first.client.sock.addLabel('', { id: '7', name: 'VIP', color: 3, deleted: true });
+    await eventually(
+      () => sandbox.labels(alice),
+      (list) => list.some((l) => l.id === '7' && l.deleted),
+    );
     await first.client.sock.removeChatLabel(bobJid, '7');
     await eventually(
       () => sandbox.chats(alice).find((c) => c.jid === bobJid)?.labels,

@@ -12,9 +12,10 @@ async function companionOf(
   b: BaileysModule,
   sandbox: Sandbox,
   number: string,
+  extra: Parameters<typeof TestClient.start>[3] = {},
 ): Promise<{ client: TestClient; auth: AuthenticationState; keyIds: string[] }> {
   const auth = await linkCompanionByQr(b, sandbox, number);
-  const client = TestClient.start(b, sandbox, auth);
+  const client = TestClient.start(b, sandbox, auth, extra);
   const keyIds: string[] = [];
   client.sock.ev.on('creds.update', ({ myAppStateKeyId }) => {
     if (myAppStateKeyId) {
@@ -70,12 +71,13 @@ describe('app-state key share', () => {
     expect(off).toEqual({ status: 200, body: { enabled: false } });
     const companion = await companionOf(b, sandbox, bob);
     clients.push(companion.client);
-    // a message from the phone arrives after the key would have: proof that none was sent
-    const { messageId } = await sandbox.sendMessage(alice, { to: bob, text: 'ping' });
+    // the phone's own message reaches the companion (as a copy of what it sent): a key share,
+    // sent at the companion's login, would have come first
     const upserts: string[] = [];
     companion.client.sock.ev.on('messages.upsert', ({ messages }) =>
       upserts.push(...messages.map((m) => m.key.id ?? '')),
     );
+    const { messageId } = await sandbox.sendMessage(bob, { to: alice, text: 'ping' });
     await eventually(
       () => upserts,
       (ids) => ids.includes(messageId),
@@ -196,7 +198,9 @@ describe('app-state store: conflicts, paging, restart', () => {
     );
 
     // a companion linked now fetches everything from version 0, over two pages, MACs checked
-    const late = await companionOf(b, sandbox, alice);
+    const late = await companionOf(b, sandbox, alice, {
+      appStateMacVerification: { patch: true, snapshot: true },
+    });
     clients.push(late.client);
     await eventually(
       () => late.keyIds,

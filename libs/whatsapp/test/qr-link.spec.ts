@@ -18,6 +18,10 @@ describe('BaileysSession: linking by QR against the sandbox', () => {
     // one QR ref per registration stream, so the QR-expiry test ends quickly
     sandbox = await startSandbox({ port: 0, controlPort: 0, qrRefCount: 1 });
     sandbox.createPhone(number, 'Alice');
+    // the phone's app-state key share (a message from its own primary) carries its push name,
+    // which Baileys adopts as me.name at some point after the login; this file pins the session
+    // right after the link, so the phone keeps its key (libs/sandbox/README.md, "App state")
+    sandbox.setAppStateKeyShare(number, false);
   });
 
   afterAll(async () => {

@@ -70,10 +70,14 @@ interface CollectionRequest {
 }
 
 /**
- * App-state sync, the server's side (round2-protocol.md §2.1–§2.2; libs/sandbox/README.md,
- * "App state"): `<iq xmlns="w:sync:app:state">` uploads and fetches against the account's
- * {@link AppStateStore} (`host.appState`), `<notification type="server_sync">` to the account's
+ * App-state sync (libs/sandbox/README.md, "App state"). The server's side:
+ * `<iq xmlns="w:sync:app:state">` uploads and fetches against the account's patches
+ * (`host.appState`, app-state-store.ts), `<notification type="server_sync">` to the account's
  * other devices after an upload, and `urn:xmpp:whatsapp:dirty` (answered empty, nothing kept).
+ * The phone's side: its app-state key shared with each companion that logs in (or withheld,
+ * `POST /phones/:n/appstate/key-share`), app-state changes the phone makes (`POST
+ * /phones/:n/appstate`, `/labels`, `/contacts`, `/star`) and what it knows of its app state
+ * (`GET /phones/:n/chats`, `/labels`, `/contacts`, `/starred`; app-state-view.ts).
  */
 export class AppStateFeature implements SandboxFeature {
   /** Companions with an automatic key share under way, as `<number>:<device id>`. */
