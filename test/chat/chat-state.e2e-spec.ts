@@ -558,9 +558,25 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
     );
   });
 
-  it('answers 503 once the instance is not connected', async () => {
+  it('answers 503 once the instance is not connected; a logout forgets the app state kept', async () => {
+    await waitUntil('the keyless instance to have a chat state', async () => {
+      const orm = await owner.orm();
+      return (await orm.em.fork().count(ChatState, { instance: { name: 'keyless' } })) > 0;
+    });
     const logout = await api.delete('/api/instance/logout/keyless', { token: ta });
     expect(logout.status).toBe(200);
+    await waitUntil('the keyless instance’s chat state to be forgotten', async () => {
+      const orm = await owner.orm();
+      return (await orm.em.fork().count(ChatState, { instance: { name: 'keyless' } })) === 0;
+    });
+    const refresh = await api.get('/api/chat/contactsByLabel/keyless?refresh=true', { token: ta });
+    expect([refresh.status, refresh.body.error?.code]).toEqual([503, 'INSTANCE_NOT_CONNECTED']);
+    const stored = await api.get('/api/chat/contactsByLabel/keyless', { token: ta });
+    expect([stored.status, stored.body.total_chats, stored.body.refreshed]).toEqual([
+      200,
+      0,
+      false,
+    ]);
     const res = await api.post('/api/chat/pin/keyless', {
       token: ta,
       body: { number: DAN.number },

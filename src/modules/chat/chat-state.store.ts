@@ -32,6 +32,22 @@ export class ChatStateStore {
     sessions: SessionProvider,
   ) {
     sessions.on('appState', (instance, event) => this.apply(instance, event));
+    sessions.on('connection', async (instance, event) => {
+      if (event.state === 'loggedout') await this.forget(instance.id);
+    });
+  }
+
+  /**
+   * Forgets everything kept of an instance's app state: after a logout the next link may be
+   * another account, and Baileys' own app-state versions are gone with the credentials, so the
+   * first sync of the next link brings the whole state again.
+   */
+  async forget(instanceId: string): Promise<void> {
+    const em = this.em.fork();
+    await em.nativeDelete(ChatLabel, { instance: instanceId });
+    await em.nativeDelete(ChatLabelAssignment, { instance: instanceId });
+    await em.nativeDelete(ChatState, { instance: instanceId });
+    await em.nativeDelete(Contact, { instance: instanceId });
   }
 
   /** Applies one engine `appState` event of `instance`. */
