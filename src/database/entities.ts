@@ -1,4 +1,8 @@
 import { Account } from '@wharf/modules/account/entities/account.entity';
+import { ChatLabel } from '@wharf/modules/chat/entities/chat-label.entity';
+import { ChatLabelAssignment } from '@wharf/modules/chat/entities/chat-label-assignment.entity';
+import { ChatState } from '@wharf/modules/chat/entities/chat-state.entity';
+import { Contact } from '@wharf/modules/chat/entities/contact.entity';
 import { EventLog } from '@wharf/modules/events/entities/event-log.entity';
 import { Instance } from '@wharf/modules/instance/entities/instance.entity';
 import { Message } from '@wharf/modules/messaging/entities/message.entity';
@@ -25,4 +29,8 @@ export const ENTITIES = [
   EventLog,
   Message,
   WebhookDelivery,
+  ChatLabel,
+  ChatLabelAssignment,
+  ChatState,
+  Contact,
 ];

@@ -19,6 +19,7 @@ export const ENGINE_ERROR_CODES = [
   'WHATSAPP_ITEM_NOT_FOUND',
   'WHATSAPP_CONFLICT',
   'WHATSAPP_RATE_LIMITED',
+  'APP_STATE_NOT_READY',
 ] as const;
 
 /** One of {@link ENGINE_ERROR_CODES}. */
@@ -137,4 +138,19 @@ export class WhatsAppConflictError extends WhatsAppRequestError {
 /** WhatsApp throttles the account: 429 `rate-overlimit`. */
 export class WhatsAppRateLimitedError extends WhatsAppRequestError {
   override readonly code = 'WHATSAPP_RATE_LIMITED';
+}
+
+/**
+ * An app-state write (archive, pin, mute, labels…) was asked for before the account's phone shared
+ * its app-state key with this device (`creds.myAppStateKeyId` unset), and the key did not arrive
+ * within the engine's bounded wait. Without the key no patch can be encrypted
+ * (docs/round2-protocol notes §2.1; Baileys' `App state key not present!`). Retrying later helps
+ * once the phone has shared it.
+ */
+export class AppStateNotReadyError extends WhatsAppEngineError {
+  readonly code = 'APP_STATE_NOT_READY';
+
+  constructor(operation?: string) {
+    super('The phone has not shared the app-state key with this device yet', operation);
+  }
 }

@@ -1,3 +1,4 @@
+export type * from './app-state';
 export type { AuthStateStore } from './auth-state-store';
 export { InMemoryAuthStateStore } from './auth-state-store';
 export {
@@ -8,6 +9,7 @@ export {
 export { decryptPollVote, type PollVoteInput } from './baileys/poll-votes';
 export { isSandboxRootTrusted, trustSandboxRoot } from './baileys/sandbox-trust';
 export {
+  AppStateNotReadyError,
   ENGINE_ERROR_CODES,
   type EngineErrorCode,
   InvalidJidError,
@@ -24,6 +26,7 @@ export {
 } from './errors';
 export { eventOfOutgoing, renderEvent } from './event-content';
 export type {
+  AppStateScope,
   CallsFacet,
   ChatPresence,
   ChatsFacet,
@@ -40,8 +43,10 @@ export type {
 } from './facets';
 export {
   CALLS_NOT_SUPPORTED,
+  CHATS_NOT_SUPPORTED,
   CONTACTS_NOT_SUPPORTED,
   GROUPS_NOT_SUPPORTED,
+  LABELS_NOT_SUPPORTED,
   MESSAGES_NOT_SUPPORTED,
   notSupported,
   PRESENCE_NOT_SUPPORTED,

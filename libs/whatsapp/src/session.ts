@@ -1,10 +1,14 @@
 import {
   CALLS_NOT_SUPPORTED,
   type CallsFacet,
+  CHATS_NOT_SUPPORTED,
+  type ChatsFacet,
   CONTACTS_NOT_SUPPORTED,
   type ContactsFacet,
   GROUPS_NOT_SUPPORTED,
   type GroupsFacet,
+  LABELS_NOT_SUPPORTED,
+  type LabelsFacet,
   MESSAGES_NOT_SUPPORTED,
   type MessagesFacet,
   notSupported,
@@ -30,9 +34,12 @@ import type { SessionMe, SessionState, WhatsAppSessionEvents } from './types';
  *   emit nothing themselves: the caller knows it called them (`state` tells the rest).
  * - `call` ({@link CallEvent}) for incoming calls.
  * - `profile` ({@link ProfileEvent}) when the own profile becomes known or changes.
+ * - `appState` (`AppStateEvent`) for each app-state change (chat flags, labels, contacts,
+ *   stars, deletions for me), from this device's own writes or from the other devices, and for
+ *   contacts seen with a push name.
  *
- * Capabilities are facets (`messages`, `contacts`, `groups`, `presence`, `calls`; the coming
- * `profile`, `chats`, `labels`, `communities`, `newsletters`, `privacy` are declared in
+ * Capabilities are facets (`messages`, `contacts`, `groups`, `presence`, `calls`, `chats`,
+ * `labels`; the coming `profile`, `communities`, `newsletters`, `privacy` are declared in
  * `facets/future.ts`), each a small interface of domain types. A facet an adapter does not
  * provide keeps its default, whose operations reject with `NotSupportedByEngineError` naming
  * `'<facet>.<operation>'` (D16). The app runs them through its session-command registry
@@ -92,4 +99,10 @@ export abstract class WhatsAppSession extends TypedEventEmitter<WhatsAppSessionE
 
   /** The blocklist (docs/API.md §3.3 `block`). */
   readonly privacy: PrivacyFacet = PRIVACY_NOT_SUPPORTED;
+
+  /** Chat state in WhatsApp's app state (archive, pin, mute, read, delete, star), and revokes. */
+  readonly chats: ChatsFacet = CHATS_NOT_SUPPORTED;
+
+  /** WhatsApp Business labels (app state). */
+  readonly labels: LabelsFacet = LABELS_NOT_SUPPORTED;
 }

@@ -1,3 +1,4 @@
+import type { AppStateEvent } from './app-state';
 import type { InboundMedia, InboundMessage, ReceiptEvent } from './messages';
 
 /**
@@ -126,4 +127,6 @@ export interface WhatsAppSessionEvents {
   message: InboundMessage;
   /** Delivery/read/played receipts and server acks of messages. */
   receipt: ReceiptEvent;
+  /** One app-state change or contact seen (see `app-state.ts`). */
+  appState: AppStateEvent;
 }

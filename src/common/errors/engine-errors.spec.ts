@@ -1,4 +1,5 @@
 import {
+  AppStateNotReadyError,
   ENGINE_ERROR_CODES,
   type EngineErrorCode,
   InvalidJidError,
@@ -75,6 +76,11 @@ const CASES: Record<
     error: new WhatsAppRateLimitedError(429, 'rate-overlimit', 'groups.create'),
     status: 429,
     literal: 'Rate limit exceeded. Try again later.',
+  },
+  APP_STATE_NOT_READY: {
+    error: new AppStateNotReadyError('chats.archive'),
+    status: 503,
+    literal: 'WhatsApp app state is not synced yet, try again in a few seconds',
   },
 };
 

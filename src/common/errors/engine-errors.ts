@@ -71,6 +71,13 @@ export const ENGINE_ERROR_ANSWERS: Readonly<Record<EngineErrorCode, EngineErrorA
     status: HttpStatus.TOO_MANY_REQUESTS,
     literal: 'Rate limit exceeded. Try again later.',
   },
+  // No docs/API.md literal fits (the session is connected, so not the module's 503 text): a D2
+  // literal in the style of the neighbours. 503 because retrying once the phone shared its
+  // app-state key succeeds.
+  APP_STATE_NOT_READY: {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    literal: 'WhatsApp app state is not synced yet, try again in a few seconds',
+  },
 };
 
 /**

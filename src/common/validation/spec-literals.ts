@@ -12,6 +12,10 @@ export const SPEC_LITERALS = {
   contentRequired: 'content is required',
   forwardFieldsRequired: 'messageId is required or to is required',
   stateRequired: "State is required. Use 'typing', 'recording', or 'pause'",
+  tagNameRequired: 'Tag name is required',
+  tagIdRequired: 'tagId is required',
+  /** `DELETE /api/chat/delete` writes it so (docs/API.md §3.3). */
+  deleteMessageIdRequired: 'MessageID is required',
 } as const;
 
 const literalSet = new Set<string>(Object.values(SPEC_LITERALS));

@@ -125,3 +125,54 @@ export class InvalidPresenceStateError extends fixedError(
   'INVALID_STATE',
   "Invalid state. Use 'typing', 'recording', or 'pause'",
 ) {}
+
+/* Chat-state routes (docs/API.md §3.3 tag, assignTag, pin, mute, favorite, delete). */
+
+export class TagNotFoundError extends fixedError(
+  HttpStatus.NOT_FOUND,
+  'TAG_NOT_FOUND',
+  'Tag not found',
+) {}
+
+export class TagIdQueryRequiredError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'TAG_ID_REQUIRED',
+  'tagId query parameter is required',
+) {}
+
+export class NumberQueryRequiredError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'NUMBER_REQUIRED',
+  'number query parameter is required',
+) {}
+
+/**
+ * 409 of `POST /api/chat/pin`: a fourth pinned chat. docs/API.md leaves the code open; 409 as
+ * for the other state conflicts (D2), literal in the style of the neighbours. Wharf counts the
+ * pinned chats itself (WhatsApp enforces none a client sees, docs/round2-protocol §2.2).
+ */
+export class PinLimitReachedError extends fixedError(
+  HttpStatus.CONFLICT,
+  'PIN_LIMIT_REACHED',
+  'You can only pin up to 3 chats',
+) {}
+
+export class FavoriteTargetRequiredError extends fixedError(
+  HttpStatus.BAD_REQUEST,
+  'VALIDATION_FAILED',
+  'Either number or messageId is required',
+) {}
+
+/** 404 of `DELETE /api/chat/delete` (docs/API.md writes it in lower case). */
+export class DeleteMessageNotFoundError extends fixedError(
+  HttpStatus.NOT_FOUND,
+  'MESSAGE_NOT_FOUND',
+  'message not found',
+) {}
+
+/** 400 `Invalid duration: <text>` of `POST /api/chat/mute`; the text is cut to 40 characters. */
+export class InvalidDurationError extends DomainError {
+  constructor(duration: string) {
+    super(HttpStatus.BAD_REQUEST, 'INVALID_DURATION', `Invalid duration: ${duration.slice(0, 40)}`);
+  }
+}

@@ -8,6 +8,9 @@ import { ChatActionController } from './chat-action.controller';
 import { ChatActionService } from './chat-action.service';
 import { ChatReadController } from './chat-read.controller';
 import { ChatReadService } from './chat-read.service';
+import { ChatStateController } from './chat-state.controller';
+import { ChatStateService } from './chat-state.service';
+import { ChatStateStore } from './chat-state.store';
 import { InstanceMetricsController } from './instance-metrics.controller';
 import { MessageMetricsService } from './message-metrics.service';
 import { MessageStoreService } from './message-store.service';
@@ -19,7 +22,15 @@ import { MessageStoreService } from './message-store.service';
     ChatReadController,
     InstanceMetricsController,
     ChatActionController,
+    ChatStateController,
   ],
-  providers: [MessageStoreService, ChatReadService, MessageMetricsService, ChatActionService],
+  providers: [
+    MessageStoreService,
+    ChatReadService,
+    MessageMetricsService,
+    ChatActionService,
+    ChatStateStore,
+    ChatStateService,
+  ],
 })
 export class ChatModule {}

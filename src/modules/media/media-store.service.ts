@@ -11,7 +11,11 @@ import { ConfigService } from '@nestjs/config';
 import type { AllConfig } from '@wharf/config';
 import { Message } from '@wharf/modules/messaging/entities/message.entity';
 import { SessionProvider } from '@wharf/modules/session/session.provider';
-import { asStream, isNotConnected, RELAY_MEDIA_MAX_BYTES } from '@wharf/modules/session/session-commands';
+import {
+  asStream,
+  isNotConnected,
+  RELAY_MEDIA_MAX_BYTES,
+} from '@wharf/modules/session/session-commands';
 import { InstanceNotConnectedError } from '@wharf/modules/session/session-errors';
 
 import { MediaNotFoundError } from './media.errors';
@@ -263,6 +267,26 @@ export class MediaStoreService implements OnApplicationBootstrap, OnApplicationS
       ...data,
       message: { ...message, media: { ...message.media, base64: stored.bytes.toString('base64') } },
     };
+  }
+
+  /**
+   * Deletes the media files stored on disk for the messages of one chat (docs/API.md §3.3
+   * deleteChat `deleteMedia`) and forgets their `mediaPath`; the message rows stay. Copies
+   * uploaded to S3 are not deleted (the S3 client here only uploads).
+   * @returns how many files were deleted
+   */
+  async deleteOfChat(instanceId: string, chatJid: string): Promise<number> {
+    const em = this.em.fork();
+    const rows = await em.find(
+      Message,
+      { instance: instanceId, chatJid, mediaPath: { $ne: null } },
+      { fields: ['id', 'mediaPath'] },
+    );
+    for (const row of rows) {
+      await rm(join(this.settings.dir, row.mediaPath!), { force: true }).catch(() => undefined);
+      await em.nativeUpdate(Message, { id: row.id }, { mediaPath: null });
+    }
+    return rows.length;
   }
 
   /** Deletes stored files of messages older than MEDIA_RETENTION_DAYS. */

@@ -72,8 +72,8 @@ describe('SessionCommandRegistry', () => {
   const connected = new FakeSession('connected', Buffer.from('media bytes'));
 
   it('refuses an unknown command by name', async () => {
-    await expect(registry.runLocal(connected, 'chats.archive', {})).rejects.toThrow(
-      new UnknownSessionCommandError('chats.archive'),
+    await expect(registry.runLocal(connected, 'chats.nothing', {})).rejects.toThrow(
+      new UnknownSessionCommandError('chats.nothing'),
     );
     expect(() => registry.get('toString')).toThrow(UnknownSessionCommandError);
   });
@@ -100,6 +100,30 @@ describe('SessionCommandRegistry', () => {
       ['privacy.block', { jid: '' }, 'jid'],
       ['privacy.unblock', {}, 'jid'],
       ['privacy.blocklist', [], 'arguments'],
+      ['chats.archive', { chatJid: 'a@s.whatsapp.net', archive: 'yes' }, 'archive'],
+      [
+        'chats.archive',
+        { chatJid: 'a@s.whatsapp.net', archive: true, lastMessage: { id: 'X', fromMe: true } },
+        'lastMessage.timestamp',
+      ],
+      ['chats.pin', { chatJid: '', pin: true }, 'chatJid'],
+      ['chats.mute', { chatJid: 'a@s.whatsapp.net', untilMs: -5 }, 'untilMs'],
+      ['chats.markRead', { chatJid: 'a@s.whatsapp.net' }, 'read'],
+      [
+        'chats.deleteForMe',
+        {
+          message: { chatJid: 'a@s.whatsapp.net', id: 'X', fromMe: true },
+          timestamp: 'soon',
+          deleteMedia: false,
+        },
+        'timestamp',
+      ],
+      ['chats.revoke', { message: { chatJid: 'a@s.whatsapp.net', id: 'X' } }, 'fromMe'],
+      ['chats.star', { chatJid: 'a@s.whatsapp.net', messages: [], star: true }, 'messages'],
+      ['chats.resync', { scope: 'some' }, 'scope'],
+      ['labels.edit', { id: 'x1', name: 'A', color: 1, deleted: false }, 'id'],
+      ['labels.edit', { id: '1', name: 'A', color: 30, deleted: false }, 'color'],
+      ['labels.addToChat', { chatJid: 'a@s.whatsapp.net', labelId: '' }, 'labelId'],
     ] as const) {
       const error = (await registry
         .runLocal(connected, name, args)
@@ -175,7 +199,7 @@ describe('SessionCommandRelay with the registry (real Redis)', () => {
 
   it("carries the owner's errors back as their D2 envelope", async () => {
     const unknown = await caller
-      .send('owner', 'chats.archive', 'i1', {}, 5_000)
+      .send('owner', 'chats.nothing', 'i1', {}, 5_000)
       .catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(DomainError);
     expect(unknown).toMatchObject({ status: 400, code: 'UNKNOWN_SESSION_COMMAND' });

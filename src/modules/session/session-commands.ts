@@ -4,6 +4,10 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '@wharf/common/errors';
 import type {
   ChatPresence,
+  AppStateScope,
+  LastMessageRef,
+  MessageRef,
+  MuteUntil,
   NumberLookup,
   OwnPresence,
   ReadKey,
@@ -81,6 +85,56 @@ export interface SessionCommands {
   'privacy.unblock': { args: { jid: string }; result: void };
   /** The account's blocklist (bare JIDs). */
   'privacy.blocklist': { args: Record<string, never>; result: string[] };
+  /** Archives or unarchives a chat (app state). */
+  'chats.archive': {
+    args: { chatJid: string; archive: boolean; lastMessage: LastMessageWire | null };
+    result: void;
+  };
+  /** Pins or unpins a chat (app state). */
+  'chats.pin': { args: { chatJid: string; pin: boolean }; result: void };
+  /** Mutes a chat until `untilMs` (ms epoch), forever (`-1`), or unmutes it (`null`). */
+  'chats.mute': { args: { chatJid: string; untilMs: number | null }; result: void };
+  /** Marks a chat read or unread (app state). */
+  'chats.markRead': {
+    args: { chatJid: string; read: boolean; lastMessage: LastMessageWire | null };
+    result: void;
+  };
+  /** Deletes a chat on the account's devices (app state). */
+  'chats.deleteChat': {
+    args: { chatJid: string; lastMessage: LastMessageWire | null };
+    result: void;
+  };
+  /** Deletes a message on the account's devices (app state). */
+  'chats.deleteForMe': {
+    args: { message: MessageRef; timestamp: string; deleteMedia: boolean };
+    result: void;
+  };
+  /** Revokes a message for everyone. */
+  'chats.revoke': { args: { message: MessageRef }; result: void };
+  /** Stars or unstars messages of a chat (app state). */
+  'chats.star': {
+    args: { chatJid: string; messages: Array<{ id: string; fromMe: boolean }>; star: boolean };
+    result: void;
+  };
+  /** Fetches the app state again (`labels`: only the labels' collection). */
+  'chats.resync': { args: { scope: AppStateScope }; result: void };
+  /** Creates, renames or deletes a label (app state). */
+  'labels.edit': {
+    args: { id: string; name: string; color: number; deleted: boolean };
+    result: void;
+  };
+  /** Applies a label to a chat (app state). */
+  'labels.addToChat': { args: { chatJid: string; labelId: string }; result: void };
+  /** Removes a label from a chat (app state). */
+  'labels.removeFromChat': { args: { chatJid: string; labelId: string }; result: void };
+}
+
+/** {@link LastMessageRef} as JSON (the time as ISO-8601) for the relay. */
+export interface LastMessageWire {
+  id: string;
+  fromMe: boolean;
+  participant?: string | null;
+  timestamp: string;
 }
 
 /** A registered command name. */
@@ -126,6 +180,72 @@ function text(command: string, args: Record<string, unknown>, field: string, max
   const value = args[field];
   if (typeof value !== 'string' || value.length === 0 || value.length > max)
     throw new InvalidSessionCommandArgsError(command, `${field} must be a non-empty string`);
+  return value;
+}
+
+function flag(command: string, args: Record<string, unknown>, field: string): boolean {
+  const value = args[field];
+  if (typeof value !== 'boolean')
+    throw new InvalidSessionCommandArgsError(command, `${field} must be a boolean`);
+  return value;
+}
+
+function jid(command: string, args: Record<string, unknown>, field = 'chatJid'): string {
+  return text(command, args, field, 256);
+}
+
+function isoDate(command: string, value: unknown, field: string): Date {
+  const date = typeof value === 'string' ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime()))
+    throw new InvalidSessionCommandArgsError(command, `${field} must be an ISO-8601 time`);
+  return date;
+}
+
+function participantOf(command: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256)
+    throw new InvalidSessionCommandArgsError(command, 'participant must be a JID');
+  return value;
+}
+
+function lastMessage(command: string, args: Record<string, unknown>): LastMessageWire | null {
+  const value = args.lastMessage;
+  if (value === null || value === undefined) return null;
+  const fields = record(command, value);
+  return {
+    id: text(command, fields, 'id', 128),
+    fromMe: flag(command, fields, 'fromMe'),
+    participant: participantOf(command, fields.participant),
+    timestamp: isoDate(command, fields.timestamp, 'lastMessage.timestamp').toISOString(),
+  };
+}
+
+function messageRef(command: string, args: Record<string, unknown>): MessageRef {
+  const fields = record(command, args.message);
+  return {
+    chatJid: jid(command, fields),
+    id: text(command, fields, 'id', 128),
+    fromMe: flag(command, fields, 'fromMe'),
+    participant: participantOf(command, fields.participant),
+  };
+}
+
+/** The engine's {@link LastMessageRef} of its wire form. */
+function toLastMessageRef(wire: LastMessageWire | null): LastMessageRef | null {
+  return wire ? { ...wire, timestamp: new Date(wire.timestamp) } : null;
+}
+
+/** The engine's {@link MuteUntil} of `untilMs` (`-1` forever, `null` unmuted). */
+function toMuteUntil(untilMs: number | null): MuteUntil {
+  return untilMs === null ? null : untilMs === -1 ? 'forever' : new Date(untilMs);
+}
+
+const LABEL_ID = /^\d{1,9}$/;
+
+function labelId(command: string, args: Record<string, unknown>, field: string): string {
+  const value = text(command, args, field, 9);
+  if (!LABEL_ID.test(value))
+    throw new InvalidSessionCommandArgsError(command, `${field} must be a decimal label id`);
   return value;
 }
 
@@ -331,6 +451,185 @@ export const SESSION_COMMANDS: Definitions = {
     run: (session) => session.privacy.blocklist(),
     needsConnection: true,
     relayTimeoutMs: 10_000,
+  },
+  // App-state writes: the engine may wait up to its key bound (5 s) before the WhatsApp round trip.
+  'chats.archive': {
+    parse(args) {
+      const fields = record('chats.archive', args);
+      return {
+        chatJid: jid('chats.archive', fields),
+        archive: flag('chats.archive', fields, 'archive'),
+        lastMessage: lastMessage('chats.archive', fields),
+      };
+    },
+    run: (session, { chatJid, archive, lastMessage }) =>
+      session.chats.archive(chatJid, archive, toLastMessageRef(lastMessage)),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.pin': {
+    parse(args) {
+      const fields = record('chats.pin', args);
+      return { chatJid: jid('chats.pin', fields), pin: flag('chats.pin', fields, 'pin') };
+    },
+    run: (session, { chatJid, pin }) => session.chats.pin(chatJid, pin),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.mute': {
+    parse(args) {
+      const fields = record('chats.mute', args);
+      const untilMs = fields.untilMs;
+      if (
+        untilMs !== null &&
+        (typeof untilMs !== 'number' ||
+          !Number.isInteger(untilMs) ||
+          (untilMs < 1 && untilMs !== -1))
+      )
+        throw new InvalidSessionCommandArgsError(
+          'chats.mute',
+          'untilMs must be a time in ms, -1 (forever) or null',
+        );
+      return { chatJid: jid('chats.mute', fields), untilMs };
+    },
+    run: (session, { chatJid, untilMs }) => session.chats.mute(chatJid, toMuteUntil(untilMs)),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.markRead': {
+    parse(args) {
+      const fields = record('chats.markRead', args);
+      return {
+        chatJid: jid('chats.markRead', fields),
+        read: flag('chats.markRead', fields, 'read'),
+        lastMessage: lastMessage('chats.markRead', fields),
+      };
+    },
+    run: (session, { chatJid, read, lastMessage }) =>
+      session.chats.markRead(chatJid, read, toLastMessageRef(lastMessage)),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.deleteChat': {
+    parse(args) {
+      const fields = record('chats.deleteChat', args);
+      return {
+        chatJid: jid('chats.deleteChat', fields),
+        lastMessage: lastMessage('chats.deleteChat', fields),
+      };
+    },
+    run: (session, { chatJid, lastMessage }) =>
+      session.chats.deleteChat(chatJid, toLastMessageRef(lastMessage)),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.deleteForMe': {
+    parse(args) {
+      const fields = record('chats.deleteForMe', args);
+      return {
+        message: messageRef('chats.deleteForMe', fields),
+        timestamp: isoDate('chats.deleteForMe', fields.timestamp, 'timestamp').toISOString(),
+        deleteMedia: flag('chats.deleteForMe', fields, 'deleteMedia'),
+      };
+    },
+    run: (session, { message, timestamp, deleteMedia }) =>
+      session.chats.deleteForMe(message, new Date(timestamp), deleteMedia),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.revoke': {
+    parse: (args) => ({ message: messageRef('chats.revoke', record('chats.revoke', args)) }),
+    run: (session, { message }) => session.chats.revoke(message),
+    needsConnection: true,
+    relayTimeoutMs: 30_000,
+  },
+  'chats.star': {
+    parse(args) {
+      const fields = record('chats.star', args);
+      const messages = fields.messages;
+      if (
+        !Array.isArray(messages) ||
+        messages.length === 0 ||
+        messages.length > 50 ||
+        !messages.every(
+          (m: unknown) =>
+            m !== null &&
+            typeof m === 'object' &&
+            typeof (m as { id?: unknown }).id === 'string' &&
+            typeof (m as { fromMe?: unknown }).fromMe === 'boolean',
+        )
+      )
+        throw new InvalidSessionCommandArgsError(
+          'chats.star',
+          'messages must be 1 to 50 { id, fromMe } objects',
+        );
+      return {
+        chatJid: jid('chats.star', fields),
+        messages: (messages as Array<{ id: string; fromMe: boolean }>).map(({ id, fromMe }) => ({
+          id,
+          fromMe,
+        })),
+        star: flag('chats.star', fields, 'star'),
+      };
+    },
+    run: (session, { chatJid, messages, star }) => session.chats.star(chatJid, messages, star),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'chats.resync': {
+    parse(args) {
+      const scope = record('chats.resync', args).scope;
+      if (scope !== 'all' && scope !== 'labels')
+        throw new InvalidSessionCommandArgsError('chats.resync', 'scope must be all or labels');
+      return { scope };
+    },
+    run: (session, { scope }) => session.chats.resync(scope),
+    needsConnection: true,
+    relayTimeoutMs: 30_000,
+  },
+  'labels.edit': {
+    parse(args) {
+      const fields = record('labels.edit', args);
+      const name = fields.name;
+      const color = fields.color;
+      if (typeof name !== 'string' || name.length > 255)
+        throw new InvalidSessionCommandArgsError('labels.edit', 'name must be a string');
+      if (typeof color !== 'number' || !Number.isInteger(color) || color < 0 || color > 19)
+        throw new InvalidSessionCommandArgsError('labels.edit', 'color must be 0 to 19');
+      return {
+        id: labelId('labels.edit', fields, 'id'),
+        name,
+        color,
+        deleted: flag('labels.edit', fields, 'deleted'),
+      };
+    },
+    run: (session, label) => session.labels.edit(label),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'labels.addToChat': {
+    parse(args) {
+      const fields = record('labels.addToChat', args);
+      return {
+        chatJid: jid('labels.addToChat', fields),
+        labelId: labelId('labels.addToChat', fields, 'labelId'),
+      };
+    },
+    run: (session, { chatJid, labelId }) => session.labels.addToChat(chatJid, labelId),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
+  },
+  'labels.removeFromChat': {
+    parse(args) {
+      const fields = record('labels.removeFromChat', args);
+      return {
+        chatJid: jid('labels.removeFromChat', fields),
+        labelId: labelId('labels.removeFromChat', fields, 'labelId'),
+      };
+    },
+    run: (session, { chatJid, labelId }) => session.labels.removeFromChat(chatJid, labelId),
+    needsConnection: true,
+    relayTimeoutMs: 20_000,
   },
 };
 

@@ -1,4 +1,5 @@
 import type {
+  AppStateEvent,
   CallEvent,
   ConnectionEvent,
   InboundMessage,
@@ -39,6 +40,11 @@ export interface SessionEvents {
   traffic: SessionTrafficListener;
   /** Incoming call updates (call handling: `call.update`, autoRejectCalls). */
   call: (instance: SessionInstance, call: CallEvent) => Promise<void>;
+  /**
+   * An app-state change (chat flags, labels, contacts, stars, deletions for me) from this
+   * instance's own writes or its other devices (the chat-state tables, `label.update`).
+   */
+  appState: (instance: SessionInstance, event: AppStateEvent) => Promise<void>;
   /** The own profile became known or changed (the instance's profile columns). */
   profile: (instance: SessionInstance, profile: ProfileEvent) => Promise<void>;
   /**
@@ -50,7 +56,7 @@ export interface SessionEvents {
   owned: (instanceId: string) => void;
 }
 
-type InstanceEvent = 'call' | 'profile' | 'connection';
+type InstanceEvent = 'call' | 'profile' | 'connection' | 'appState';
 type PayloadOf<K extends InstanceEvent> = Parameters<SessionEvents[K]>[1];
 
 /**
@@ -62,6 +68,7 @@ export class SessionSubscribers {
   private readonly listeners: { [K in keyof SessionEvents]: Set<SessionEvents[K]> } = {
     traffic: new Set(),
     call: new Set(),
+    appState: new Set(),
     profile: new Set(),
     connection: new Set(),
     owned: new Set(),

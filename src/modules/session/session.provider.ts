@@ -545,6 +545,11 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
         this.subscribers.deliver('profile', this.instanceOf(managed), event),
       ),
     );
+    session.on('appState', (event) =>
+      this.enqueue(managed, () =>
+        this.subscribers.deliver('appState', this.instanceOf(managed), event),
+      ),
+    );
     session.on('message', (event) =>
       this.enqueue(managed, () => this.toTraffic(managed, { kind: 'message', message: event })),
     );

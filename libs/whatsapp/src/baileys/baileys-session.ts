@@ -12,17 +12,24 @@ import type { Level, Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 
 import type { AuthStateStore } from '../auth-state-store';
-import { PairingCodeUnavailableError, SessionNotConnectedError } from '../errors';
+import {
+  AppStateNotReadyError,
+  PairingCodeUnavailableError,
+  SessionNotConnectedError,
+} from '../errors';
 import { normalizePhoneNumber } from '../jid';
 import { WhatsAppSession } from '../session';
 import type { ConnectionEvent, SessionMe, SessionState, WhatsAppSessionEvents } from '../types';
+import { bindAppStateEvents } from './app-state-events';
 import { loadStoreBackedAuth, type StoreBackedAuth } from './auth-state';
 import { classifyClose, statusCodeOf } from './close-reason';
 import { bindTrafficEvents, profileOf } from './events';
 import { BaileysCalls } from './facets/calls';
+import { BaileysChats } from './facets/chats';
 import { BaileysContacts } from './facets/contacts';
 import type { BaileysFacetContext } from './facets/context';
 import { BaileysGroups } from './facets/groups';
+import { BaileysLabels } from './facets/labels';
 import { BaileysMessages } from './facets/messages';
 import { BaileysPresence } from './facets/presence';
 import { BaileysPrivacy } from './facets/privacy';
@@ -77,6 +84,11 @@ export interface BaileysSessionOptions {
    * the system resolver.
    */
   proxyLookup?: LookupFunction;
+  /**
+   * How long an app-state write waits for the phone's app-state key when it has not arrived yet,
+   * then fails with `AppStateNotReadyError`. Default 5 000 (a bound, never Baileys' 60 s).
+   */
+  appStateKeyWaitMs?: number;
 }
 
 /** One Baileys socket and what the session expects of it. */
@@ -88,6 +100,8 @@ interface SocketRun {
   registrationUp: boolean;
   pairingCodeRequested: boolean;
   readonly registrationWaiters: Set<{ resolve: () => void; reject: (err: Error) => void }>;
+  /** Set once the first app-state resync of this socket started (see `resyncOnce`). */
+  appStateSynced: boolean;
   /** Resolves when the close of this socket has been handled (event emitted, writes done). */
   readonly closed: Promise<void>;
   readonly markClosed: () => void;
@@ -122,6 +136,10 @@ export class BaileysSession extends WhatsAppSession {
   override readonly presence: BaileysPresence;
   override readonly calls: BaileysCalls;
   override readonly privacy: BaileysPrivacy;
+  override readonly chats: BaileysChats;
+  override readonly labels: BaileysLabels;
+  /** App-state writes waiting for the phone's key (resolved by `creds.update`). */
+  private readonly appStateKeyWaiters = new Set<() => void>();
 
   constructor(private readonly options: BaileysSessionOptions) {
     super();
@@ -140,6 +158,7 @@ export class BaileysSession extends WhatsAppSession {
       log: this.log,
       engineLog: this.engineLog,
       mediaDispatcher: () => (this.downloadDispatcher ??= createMediaDispatcher(this.options)),
+      appStateKey: (operation) => this.waitForAppStateKey(operation),
     };
     this.messages = new BaileysMessages(context);
     this.contacts = new BaileysContacts(context);
@@ -147,6 +166,8 @@ export class BaileysSession extends WhatsAppSession {
     this.presence = new BaileysPresence(context);
     this.calls = new BaileysCalls(context);
     this.privacy = new BaileysPrivacy(context);
+    this.chats = new BaileysChats(context);
+    this.labels = new BaileysLabels(context);
   }
 
   get state(): SessionState {
@@ -259,6 +280,7 @@ export class BaileysSession extends WhatsAppSession {
       registrationUp: false,
       pairingCodeRequested: false,
       registrationWaiters: new Set(),
+      appStateSynced: false,
       closed,
       markClosed,
     };
@@ -270,16 +292,64 @@ export class BaileysSession extends WhatsAppSession {
       if (this.current === run && (update.me || update.platform || update.account)) {
         this.emitProfileIfChanged();
       }
+      if (update.myAppStateKeyId) {
+        for (const waiter of this.appStateKeyWaiters) waiter();
+        this.appStateKeyWaiters.clear();
+        this.resyncOnce(b, run);
+      }
     });
     sock.ev.on('connection.update', (update) => {
       this.onConnectionUpdate(b, run, update).catch((err: unknown) => {
         this.log.error({ err }, 'failed to handle a connection update');
       });
     });
-    bindTrafficEvents(b, sock, {
+    const binding = {
       isCurrent: () => this.current === run,
       me: () => this.me,
-      emit: (event, payload) => void this.emit(event, payload),
+      emit: <K extends keyof WhatsAppSessionEvents>(event: K, payload: WhatsAppSessionEvents[K]) =>
+        void this.emit(event, payload),
+    };
+    bindTrafficEvents(b, sock, binding);
+    bindAppStateEvents(sock, binding);
+  }
+
+  /**
+   * Fetches the whole app state once per socket, as soon as it is connected and the phone's
+   * app-state key is there (now or later by `creds.update`). Baileys does this itself only after
+   * a history sync, which Wharf may turn off (`disableHistorySync`, always in sandbox mode), and
+   * without it the labels, contacts and chat flags of the phone never arrive
+   * (docs round2-protocol §2.2). Not `isInitialSync`: that mode checks chat updates against
+   * history data that never comes.
+   */
+  private resyncOnce(b: BaileysModule, run: SocketRun): void {
+    if (
+      run.appStateSynced ||
+      this.current !== run ||
+      this.currentState !== 'connected' ||
+      !this.auth?.state.creds.myAppStateKeyId
+    ) {
+      return;
+    }
+    run.appStateSynced = true;
+    run.sock.resyncAppState(b.ALL_WA_PATCH_NAMES, false).catch((err: unknown) => {
+      this.log.warn({ err }, 'the first app-state sync failed; it runs again on the next write');
+    });
+  }
+
+  /** See {@link BaileysFacetContext.appStateKey}. */
+  private waitForAppStateKey(operation: string): Promise<void> {
+    if (this.auth?.state.creds.myAppStateKeyId) return Promise.resolve();
+    const timeoutMs = this.options.appStateKeyWaitMs ?? 5_000;
+    return new Promise<void>((resolve, reject) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.appStateKeyWaiters.delete(waiter);
+        reject(new AppStateNotReadyError(operation));
+      }, timeoutMs);
+      this.appStateKeyWaiters.add(waiter);
     });
   }
 
@@ -353,6 +423,7 @@ export class BaileysSession extends WhatsAppSession {
         isNewLogin,
       });
       this.emitProfileIfChanged();
+      this.resyncOnce(b, run);
     }
   }
 

@@ -5,8 +5,6 @@
  *
  * - `ProfileFacet`: the own profile. Today the engine only reports it (the session's `profile`
  *   event and `me`); profile name/picture/status writes come with the profile routes.
- * - `ChatsFacet`: archive, pin, mute, mark read/unread, delete (app-state patches).
- * - `LabelsFacet`: WhatsApp Business labels of chats and messages.
  * - `CommunitiesFacet`: communities and their linked groups.
  * - `NewslettersFacet`: channels (`w:mex`).
  *
@@ -14,8 +12,6 @@
  */
 /* eslint-disable @typescript-eslint/no-empty-object-type */
 export interface ProfileFacet {}
-export interface ChatsFacet {}
-export interface LabelsFacet {}
 export interface CommunitiesFacet {}
 export interface NewslettersFacet {}
 /* eslint-enable @typescript-eslint/no-empty-object-type */

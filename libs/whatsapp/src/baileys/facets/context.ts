@@ -20,6 +20,12 @@ export interface BaileysFacetContext {
   readonly log: Logger;
   /** The logger Baileys itself writes to (its upload helpers take one). */
   readonly engineLog: Logger;
+  /**
+   * Resolves once the phone has shared the app-state key with this device (at once when it
+   * has), waiting a bounded time for it (`BaileysSessionOptions.appStateKeyWaitMs`).
+   * @throws AppStateNotReadyError naming `operation` when the key does not come in time
+   */
+  appStateKey(operation: string): Promise<void>;
   /** The undici dispatcher of media downloads (sandbox CA, proxy); `undefined`: fetch's default. */
   mediaDispatcher(): Dispatcher | undefined;
 }
