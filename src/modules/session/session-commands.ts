@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '@wharf/common/errors';
 import type {
-  ChatPresence,
   AppStateScope,
+  ChatPresence,
   LastMessageRef,
   MessageRef,
   MuteUntil,
