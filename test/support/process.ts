@@ -1,21 +1,29 @@
 /** Runs the built Wharf (`dist/src/main.js`, what `npm start` runs) as a child process. */
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
-/** A free TCP port on loopback. */
+/** Ports {@link freePort} picks from: [first, last), below Linux's default ephemeral range. */
+const FREE_PORT_RANGE: [number, number] = [20_000, 32_000];
+
+/** A free TCP port on loopback, picked at random from {@link FREE_PORT_RANGE}. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  // Below the kernel's ephemeral range (32768–60999 here): a port picked there and released can
+  // be taken at once as the source port of any outgoing connection (Redis, PostgreSQL, HTTP
+  // clients of a parallel test), and the process that binds it next fails with EADDRINUSE.
+  for (;;) {
+    const port = FREE_PORT_RANGE[0] + randomInt(FREE_PORT_RANGE[1] - FREE_PORT_RANGE[0]);
+    const bound = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (bound) return port;
+  }
 }
 
 export interface WharfProcess {
