@@ -3,6 +3,7 @@ import type { WACallEvent } from 'baileys';
 import type { BaileysModule } from '../src/baileys-loader';
 import { type CallView, type Sandbox, startSandbox } from '../src/index';
 import { control, linkCompanionByQr, sandboxBaileys, TestClient } from './helpers';
+import { eventually } from './messaging-helpers';
 
 describe('calls from a phone to a companion', () => {
   const caller = '5511900000007';
@@ -85,5 +86,27 @@ describe('calls from a phone to a companion', () => {
       status: 'timeout',
       endedAt: expect.any(String),
     });
+  });
+
+  it('never rings a callee that blocked the caller; the call ends as timeout', async () => {
+    await client.sock.updateBlockStatus(`${caller}@s.whatsapp.net`, 'block');
+    try {
+      const placed = await control<CallView>(sandbox, 'POST', `/phones/${caller}/call`, {
+        to: callee,
+      });
+      const callId: string = placed.body.id;
+      const ended = await eventually(
+        async () =>
+          (await control<CallView[]>(sandbox, 'GET', `/phones/${caller}/calls`)).body.find(
+            (call) => call.id === callId,
+          ),
+        (call) => call?.status === 'timeout',
+      );
+      expect(ended).toMatchObject({ status: 'timeout', endedAt: expect.any(String) });
+      // Neither the offer nor the timeout reached the blocker's device.
+      expect(events.filter((call) => call.id === callId)).toEqual([]);
+    } finally {
+      await client.sock.updateBlockStatus(`${caller}@s.whatsapp.net`, 'unblock');
+    }
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { BinaryNode } from 'baileys';
 
+import { blocks } from '../account-settings';
 import type { ChatConnection } from '../chat-connection';
 import { SandboxError } from '../errors';
 import type { FeatureHost, FeatureRegistry, SandboxFeature } from '../feature';
@@ -66,7 +67,8 @@ export class CallsFeature implements SandboxFeature {
   /**
    * The phone `number` calls `to` (a number or PN JID of another sandbox phone): every connected
    * companion of the callee gets a `<call><offer>`; the call ends as `rejected`/`accepted` when
-   * a companion answers, or `timeout` after `callTimeoutMs`.
+   * a companion answers, or `timeout` after `callTimeoutMs`. A callee that blocked the caller
+   * (features/blocklist.ts) gets no offer; the call ends as `timeout`.
    * @throws SandboxError 400 bad `to`, 404 unknown caller or callee.
    */
   call(number: string, to: unknown): CallView {
@@ -93,8 +95,11 @@ export class CallsFeature implements SandboxFeature {
       timer: setTimeout(() => this.endCall(call, 'timeout'), this.host.config.callTimeoutMs),
     };
     this.activeCalls.set(record.id, call);
-    for (const conn of this.host.companionConnections(callee)) {
-      conn.send(this.callStanza(conn, caller, this.offerNode(record.id, caller)));
+    // A callee that blocked the caller is never rung: the caller hears it ring until the timeout.
+    if (!blocks(callee, caller)) {
+      for (const conn of this.host.companionConnections(callee)) {
+        conn.send(this.callStanza(conn, caller, this.offerNode(record.id, caller)));
+      }
     }
     this.host.logger.info({ from: caller.jid, to: callee.jid, callId: record.id }, 'call offered');
     return toCallView(record);
@@ -153,7 +158,7 @@ export class CallsFeature implements SandboxFeature {
     call.record.status = status;
     call.record.endedAt = new Date();
     this.activeCalls.delete(call.record.id);
-    if (status === 'timeout') {
+    if (status === 'timeout' && !blocks(call.callee, call.caller)) {
       for (const conn of this.host.companionConnections(call.callee)) {
         conn.send(
           this.callStanza(conn, call.caller, {
