@@ -113,9 +113,14 @@ describe('media sends survive a crash between accept and send (D14)', () => {
       expect(bytes).toEqual(png);
     }
     for (const id of ids) {
-      const sent = await row(successor, id);
-      expect(sent.status).not.toMatch(/pending|sending|failed/);
-      expect((sent.request as any).content.base64).toBe('');
+      // The phone can show the message before the successor has recorded the send (the engine
+      // accepted it; the row is written right after): wait for the record, not for the phone.
+      const sent = await waitUntil(`the record of ${id}`, async () => {
+        const current = await row(successor!, id);
+        return current.status === 'sending' ? undefined : current;
+      });
+      expect(sent!.status).not.toMatch(/pending|sending|failed/);
+      expect((sent!.request as any).content.base64).toBe('');
     }
   });
 });
