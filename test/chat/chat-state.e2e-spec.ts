@@ -23,6 +23,8 @@ import { startWharf, TEST_DIALECT, type WharfHandle } from '../support/wharf';
 const OWN = '5511955500000';
 const DAN = { number: '5511955500001', name: 'Dan' };
 const EVE = { number: '5511955500002', name: 'Eve' };
+/** A mobile number with the 9th digit (its variant without it: 551187650001). */
+const NINE = '5511987650001';
 const danJid = `${DAN.number}@s.whatsapp.net`;
 const eveJid = `${EVE.number}@s.whatsapp.net`;
 
@@ -66,6 +68,9 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
     sandbox.createPhone(OWN, 'State');
     sandbox.createPhone(DAN.number, DAN.name);
     sandbox.createPhone(EVE.number, EVE.name);
+    // More chats for the pin limit: chat routes check the number with WhatsApp first (D13).
+    for (const n of [3, 4, 5, 6]) sandbox.createPhone(`551195550000${n}`, `Chat ${n}`);
+    sandbox.createPhone(NINE, 'Nine');
     await linkByQr(api, sandbox, ta, 'state', OWN);
     other = await startWharf({
       db,
@@ -95,6 +100,9 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
     expect(invalid.body.error.message).toMatch(/^Invalid request body: /);
     const badJid = await post('archive', { number: 'x@nowhere', archive: false });
     expect(badJid.status).toBe(400);
+    // D13: the number is checked with WhatsApp first; one without an account changes nothing.
+    const absent = await post('archive', { number: '5511955509999', archive: false });
+    expect([absent.status, absent.body.error?.code]).toEqual([400, 'NUMBER_NOT_ON_WHATSAPP']);
     expect(chatOnPhone(danJid)?.archived).toBe(true);
 
     const un = await post('archive', { number: DAN.number, archive: false });
@@ -106,6 +114,14 @@ describe('chat-state routes (docs/API.md §3.3, app state through the sandbox)',
     await waitUntil(
       'the phone to see the chat unarchived',
       () => chatOnPhone(danJid)?.archived === false,
+    );
+
+    // A mobile number written without its 9th digit (D13): WhatsApp names the chat that exists.
+    const short = await post('archive', { number: '551187650001', archive: true });
+    expect([short.status, short.body.chat_jid]).toEqual([200, `${NINE}@s.whatsapp.net`]);
+    await waitUntil(
+      'the phone to see the 9th-digit chat archived',
+      () => chatOnPhone(`${NINE}@s.whatsapp.net`)?.archived,
     );
   });
 

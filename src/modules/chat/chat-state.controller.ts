@@ -5,6 +5,10 @@ import { engineError } from '@wharf/common/errors';
 import { ApiErrors } from '@wharf/common/openapi/api-errors.decorator';
 import { ApiSuccess } from '@wharf/common/openapi/api-success.decorator';
 import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
+import {
+  InvalidNumberError,
+  NumberNotOnWhatsAppError,
+} from '@wharf/modules/messaging/messaging.errors';
 
 import {
   DeleteMessageNotFoundError,
@@ -50,7 +54,9 @@ import * as examples from './dto/chat-state.examples';
 const APP_STATE_ERRORS = [
   engineError('INSTANCE_NOT_CONNECTED'),
   engineError('APP_STATE_NOT_READY'),
-  engineError('INVALID_JID'),
+  // A `number` that is not a phone number or JID, or whose account does not exist (D13).
+  InvalidNumberError,
+  NumberNotOnWhatsAppError,
 ];
 
 /**

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Instance } from '@wharf/modules/instance/entities/instance.entity';
 import { MediaStoreService } from '@wharf/modules/media/media-store.service';
 import { Message } from '@wharf/modules/messaging/entities/message.entity';
+import { SendService } from '@wharf/modules/messaging/send.service';
 import { SessionProvider } from '@wharf/modules/session/session.provider';
 import type { LastMessageWire } from '@wharf/modules/session/session-commands';
 import {
@@ -125,14 +126,25 @@ export class ChatStateService {
     private readonly sessions: SessionProvider,
     private readonly store: ChatStateStore,
     private readonly media: MediaStoreService,
+    private readonly sends: SendService,
   ) {}
 
   /**
+   * The chat a route's `number` names (D13): digits or a JID, normalized; a phone number is
+   * checked with WhatsApp, which also picks the Brazilian 9th-digit variant that exists (the
+   * send routes' resolution, cached per instance). Groups and LIDs are kept as written.
+   * @throws InvalidNumberError (400), NumberNotOnWhatsAppError (400)
+   */
+  private chatOf(instance: Instance, number: string): Promise<string> {
+    return this.sends.resolveRecipient(instance, { number });
+  }
+
+  /**
    * Archives or unarchives a chat (docs/API.md §3.3 archive).
-   * @throws InvalidJidError (400), the engine errors of `chats.archive` (503, 501, …)
+   * @throws InvalidNumberError, NumberNotOnWhatsAppError (400), the engine errors of `chats.archive` (503, 501, …)
    */
   async archive(instance: Instance, body: ArchiveChatDto): Promise<ChatArchivedResponseDto> {
-    const chatJid = normalizeRecipient(body.number);
+    const chatJid = await this.chatOf(instance, body.number);
     const archive = body.archive ?? true;
     await this.sessions.run(instance.id, 'chats.archive', {
       chatJid,
@@ -150,10 +162,10 @@ export class ChatStateService {
 
   /**
    * Marks a chat read or unread (docs/API.md §3.3 markChatRead).
-   * @throws InvalidJidError (400), the engine errors of `chats.markRead`
+   * @throws InvalidNumberError, NumberNotOnWhatsAppError (400), the engine errors of `chats.markRead`
    */
   async markChatRead(instance: Instance, body: MarkChatReadDto): Promise<ChatReadResponseDto> {
-    const chatJid = normalizeRecipient(body.number);
+    const chatJid = await this.chatOf(instance, body.number);
     const read = body.read ?? true;
     await this.sessions.run(instance.id, 'chats.markRead', {
       chatJid,
@@ -172,10 +184,10 @@ export class ChatStateService {
   /**
    * Pins or unpins a chat (docs/API.md §3.3 pin). Pinning a fourth chat fails before WhatsApp is
    * asked: Wharf counts the pinned chats of its store.
-   * @throws InvalidJidError (400), PinLimitReachedError (409), the engine errors of `chats.pin`
+   * @throws InvalidNumberError, NumberNotOnWhatsAppError (400), PinLimitReachedError (409), the engine errors of `chats.pin`
    */
   async pin(instance: Instance, body: PinChatDto): Promise<ChatPinnedResponseDto> {
-    const chatJid = normalizeRecipient(body.number);
+    const chatJid = await this.chatOf(instance, body.number);
     const pin = body.pin ?? true;
     if (pin) {
       const pinned = await this.em.fork().count(ChatState, {
@@ -197,10 +209,10 @@ export class ChatStateService {
 
   /**
    * Mutes or unmutes a chat (docs/API.md §3.3 mute; `duration` in seconds, 0 = no expiry).
-   * @throws InvalidDurationError, InvalidJidError (400), the engine errors of `chats.mute`
+   * @throws InvalidDurationError, InvalidNumberError, NumberNotOnWhatsAppError (400), the engine errors of `chats.mute`
    */
   async mute(instance: Instance, body: MuteChatDto): Promise<ChatMutedResponseDto> {
-    const chatJid = normalizeRecipient(body.number);
+    const chatJid = await this.chatOf(instance, body.number);
     const mute = body.mute ?? true;
     const seconds = mute ? parseMuteDuration(body.duration) : 0;
     const until = !mute ? null : seconds === 0 ? -1 : Date.now() + seconds * 1000;
@@ -216,10 +228,10 @@ export class ChatStateService {
    * Deletes a chat on the account's devices (docs/API.md §3.3 deleteChat); with `deleteMedia`
    * also the media files Wharf stored on disk for the chat (S3 copies stay). Wharf's stored
    * messages stay (its history is not the phone's chat list).
-   * @throws InvalidJidError (400), the engine errors of `chats.deleteChat`
+   * @throws InvalidNumberError, NumberNotOnWhatsAppError (400), the engine errors of `chats.deleteChat`
    */
   async deleteChat(instance: Instance, body: DeleteChatDto): Promise<ChatDeletedResponseDto> {
-    const chatJid = normalizeRecipient(body.number);
+    const chatJid = await this.chatOf(instance, body.number);
     const deleteMedia = body.deleteMedia ?? false;
     await this.sessions.run(instance.id, 'chats.deleteChat', {
       chatJid,
@@ -265,7 +277,7 @@ export class ChatStateService {
       };
     }
     if (!body.number) throw new FavoriteTargetRequiredError();
-    normalizeRecipient(body.number);
+    await this.chatOf(instance, body.number);
     throw new NotSupportedByEngineError('chats.favorite');
   }
 
@@ -360,10 +372,10 @@ export class ChatStateService {
 
   /**
    * Applies a label to a chat (docs/API.md §3.3 POST assignTag; idempotent).
-   * @throws InvalidJidError (400), TagNotFoundError (404), engine errors of `labels.addToChat`
+   * @throws InvalidNumberError, NumberNotOnWhatsAppError (400), TagNotFoundError (404), engine errors of `labels.addToChat`
    */
   async assignTag(instance: Instance, body: AssignTagDto): Promise<TagAssignmentResponseDto> {
-    const chatJid = normalizeRecipient(body.number);
+    const chatJid = await this.chatOf(instance, body.number);
     const label = await this.label(instance.id, body.tagId);
     await this.sessions.run(instance.id, 'labels.addToChat', { chatJid, labelId: label.labelId });
     await this.store.applyAssignment(instance, label.labelId, chatJid, true);
@@ -377,7 +389,7 @@ export class ChatStateService {
 
   /**
    * Removes a label from a chat (docs/API.md §3.3 DELETE assignTag; idempotent).
-   * @throws NumberQueryRequiredError, TagIdQueryRequiredError, InvalidJidError (400),
+   * @throws NumberQueryRequiredError, TagIdQueryRequiredError, InvalidNumberError, NumberNotOnWhatsAppError (400),
    *   TagNotFoundError (404), engine errors of `labels.removeFromChat`
    */
   async unassignTag(
@@ -386,7 +398,7 @@ export class ChatStateService {
   ): Promise<TagAssignmentResponseDto> {
     if (!query.number) throw new NumberQueryRequiredError();
     if (!query.tagId) throw new TagIdQueryRequiredError();
-    const chatJid = normalizeRecipient(query.number);
+    const chatJid = await this.chatOf(instance, query.number);
     const label = await this.label(instance.id, query.tagId);
     await this.sessions.run(instance.id, 'labels.removeFromChat', {
       chatJid,
@@ -463,7 +475,7 @@ export class ChatStateService {
   /**
    * The contact list, or one contact by `number` (docs/API.md §3.3 contacts; `found: false` when
    * the number is not known). Reads the store only.
-   * @throws InvalidJidError (400) for a bad `number`
+   * @throws InvalidNumberError, NumberNotOnWhatsAppError (400) for a bad `number`
    */
   async contacts(instance: Instance, number: string | undefined): Promise<ContactsResponseDto> {
     const em = this.em.fork();
