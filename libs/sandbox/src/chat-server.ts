@@ -36,7 +36,7 @@ import {
   type SandboxState,
 } from './persistence';
 import { PhoneClient } from './phone-client';
-import { childNodes, iqResult, nowSeconds } from './stanza';
+import { childNodes, iqError, nowSeconds } from './stanza';
 import type { Device, Phone } from './state';
 
 /** Path of the chat WebSocket endpoint, as on `web.whatsapp.com`. */
@@ -518,8 +518,8 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
 
   /**
    * The answer to a get/set iq: the registered handler's (libs/sandbox/README.md). Before
-   * login only handlers registered with `iqBeforeLogin` answer. An iq no handler takes gets an
-   * empty `<iq type="result">`, before and after login, as this sandbox always answered.
+   * login only handlers registered with `iqBeforeLogin` answer. An iq no handler takes is
+   * refused with `<error code="501" text="feature-not-implemented"/>`, before and after login.
    */
   private answerIq(conn: ChatConnection, iq: BinaryNode): BinaryNode {
     const first = childNodes(iq)[0];
@@ -529,7 +529,13 @@ export class ChatServer implements ChatConnectionHandler, PhoneDirectory, Featur
     }
     const login = conn.login;
     if (!entry || !login) {
-      return iqResult(iq);
+      // WhatsApp refuses what it does not serve; an empty result would let the client believe
+      // a change applied that no other device ever sees (libs/sandbox/README.md).
+      this.logger.warn(
+        { conn: conn.id, xmlns: iq.attrs.xmlns, type: iq.attrs.type, child: first?.tag },
+        'iq no feature answers: refused with 501',
+      );
+      return iqError(iq, 501, 'feature-not-implemented');
     }
     return entry.answer({ conn, iq, first, phone: login.phone, device: login.device });
   }

@@ -88,17 +88,17 @@ describe('an iq no feature handles', () => {
     await sandbox.close();
   });
 
-  // Today's behaviour, kept by the split (issue 12 §7): an empty result, not an error.
-  it('gets an empty result', async () => {
+  // As WhatsApp does: refused, so a client never believes a change applied (issue 14).
+  it('is refused with 501 feature-not-implemented', async () => {
     sandbox.createPhone('5511900000031', 'Ivy');
     client = TestClient.start(b, sandbox, await linkCompanionByQr(b, sandbox, '5511900000031'));
     await client.opened();
-    const answer = await client.sock.query({
-      tag: 'iq',
-      attrs: { to: '@s.whatsapp.net', type: 'get', xmlns: 'w:no-such-feature' },
-      content: [{ tag: 'anything', attrs: {} }],
-    });
-    expect(answer.attrs.type).toBe('result');
-    expect(answer.content).toBeUndefined();
+    await expect(
+      client.sock.query({
+        tag: 'iq',
+        attrs: { to: '@s.whatsapp.net', type: 'get', xmlns: 'w:no-such-feature' },
+        content: [{ tag: 'anything', attrs: {} }],
+      }),
+    ).rejects.toMatchObject({ message: 'feature-not-implemented', data: 501 });
   });
 });
