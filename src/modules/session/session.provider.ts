@@ -118,6 +118,11 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly commands = new SessionCommandRegistry();
   private readonly locks = new KeyedMutex();
   private reconcileTimer?: NodeJS.Timeout;
+  /**
+   * Instances whose session this process opened and announced with `owned` (until closed): a
+   * late `owned` subscriber is told of them (see {@link on}).
+   */
+  private readonly announcedOwned = new Set<string>();
   /** The reconcile pass running now, if any. */
   private reconcileRun?: Promise<void>;
   /** Another pass was asked for while one ran: it runs right after. */
@@ -182,7 +187,13 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
    * call handling, profile, presence) and subscribe here. Returns the unsubscribe function.
    */
   on<K extends keyof SessionEvents>(event: K, listener: SessionEvents[K]): () => void {
-    return this.subscribers.add(event, listener);
+    const off = this.subscribers.add(event, listener);
+    // `owned` is a state as well as an event: a subscriber that comes after a session was
+    // announced (module bootstrap order against an early restore) hears of it now, once.
+    if (event === 'owned') {
+      for (const instanceId of this.announcedOwned) (listener as (id: string) => void)(instanceId);
+    }
+    return off;
   }
 
   /** Whether this process runs the instance's socket now. */
@@ -571,6 +582,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       await this.close(managed, { release: true });
       throw error;
     }
+    this.announcedOwned.add(instance.id);
     this.subscribers.owned(instance.id);
     return managed;
   }
@@ -611,7 +623,10 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`Stopping ${managed.name} failed: ${(error as Error).message}`);
       });
     }
-    if (this.sessions.get(managed.instanceId) === managed) this.sessions.delete(managed.instanceId);
+    if (this.sessions.get(managed.instanceId) === managed) {
+      this.sessions.delete(managed.instanceId);
+      this.announcedOwned.delete(managed.instanceId);
+    }
     if (options.release) await this.leases.release(managed.lease).catch(() => undefined);
   }
 
