@@ -120,15 +120,7 @@ export class ChatStateController {
     type: ChatMutedResponseDto,
     example: examples.MUTE_EXAMPLE,
   })
-  @ApiErrors(
-    {
-      status: 400,
-      code: 'INVALID_DURATION',
-      literal: 'Invalid duration: <duration>',
-      name: InvalidDurationError.name,
-    },
-    ...APP_STATE_ERRORS,
-  )
+  @ApiErrors(InvalidDurationError, ...APP_STATE_ERRORS)
   mute(
     @InstanceParam() instance: Instance,
     @Body() body: MuteChatDto,

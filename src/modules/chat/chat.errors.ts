@@ -172,7 +172,14 @@ export class DeleteMessageNotFoundError extends fixedError(
 
 /** 400 `Invalid duration: <text>` of `POST /api/chat/mute`; the text is cut to 40 characters. */
 export class InvalidDurationError extends DomainError {
+  static readonly status = HttpStatus.BAD_REQUEST;
+  static readonly code = 'INVALID_DURATION';
+  static readonly literal = 'Invalid duration: <duration>';
   constructor(duration: string) {
-    super(HttpStatus.BAD_REQUEST, 'INVALID_DURATION', `Invalid duration: ${duration.slice(0, 40)}`);
+    super(
+      InvalidDurationError.status,
+      InvalidDurationError.code,
+      `Invalid duration: ${duration.slice(0, 40)}`,
+    );
   }
 }
