@@ -64,7 +64,7 @@ export interface ControlRoute {
 export interface FeatureRegistry {
   /**
    * Answers matching iqs from logged-in devices. Before login, an iq no
-   * {@link iqBeforeLogin} handler takes gets an empty result.
+   * {@link iqBeforeLogin} handler takes is refused with 501 (chat-server.ts `answerIq`).
    */
   iq(match: IqMatch, answer: (request: LoggedInIq) => BinaryNode): void;
   /** Answers matching iqs whether or not the connection logged in (e.g. pairing-code stages). */

@@ -26,7 +26,7 @@ function bigEndian(value: number, bytes: number): Buffer {
  * prekeys (`get count`), the digest of its key bundle (`get digest`), other devices' prekey
  * bundles (`get key`, one one-time prekey consumed per fetch), signed prekey rotation
  * (`set rotate`) and prekey uploads (any other `set`). An `encrypt get` with another child gets
- * the unhandled-iq answer (an empty result).
+ * the unhandled-iq answer (refused with 501 `feature-not-implemented`).
  */
 export class PreKeysFeature implements SandboxFeature {
   constructor(private readonly host: FeatureHost) {}
