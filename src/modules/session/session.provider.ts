@@ -94,6 +94,8 @@ interface ManagedSession {
    */
   firstOutcome: Promise<void>;
   reachedOutcome: () => void;
+  /** Announced to `owned` subscribers (its socket started); a late subscriber hears of it. */
+  announced?: boolean;
 }
 
 /**
@@ -118,11 +120,6 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
   private readonly commands = new SessionCommandRegistry();
   private readonly locks = new KeyedMutex();
   private reconcileTimer?: NodeJS.Timeout;
-  /**
-   * Instances whose session this process opened and announced with `owned` (until closed): a
-   * late `owned` subscriber is told of them (see {@link on}).
-   */
-  private readonly announcedOwned = new Set<string>();
   /** The reconcile pass running now, if any. */
   private reconcileRun?: Promise<void>;
   /** Another pass was asked for while one ran: it runs right after. */
@@ -191,7 +188,8 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
     // `owned` is a state as well as an event: a subscriber that comes after a session was
     // announced (module bootstrap order against an early restore) hears of it now, once.
     if (event === 'owned') {
-      for (const instanceId of this.announcedOwned) (listener as (id: string) => void)(instanceId);
+      for (const managed of this.sessions.values())
+        if (managed.announced) (listener as (id: string) => void)(managed.instanceId);
     }
     return off;
   }
@@ -582,7 +580,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
       await this.close(managed, { release: true });
       throw error;
     }
-    this.announcedOwned.add(instance.id);
+    managed.announced = true;
     this.subscribers.owned(instance.id);
     return managed;
   }
@@ -623,10 +621,7 @@ export class SessionProvider implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`Stopping ${managed.name} failed: ${(error as Error).message}`);
       });
     }
-    if (this.sessions.get(managed.instanceId) === managed) {
-      this.sessions.delete(managed.instanceId);
-      this.announcedOwned.delete(managed.instanceId);
-    }
+    if (this.sessions.get(managed.instanceId) === managed) this.sessions.delete(managed.instanceId);
     if (options.release) await this.leases.release(managed.lease).catch(() => undefined);
   }
 
